@@ -1,0 +1,1 @@
+"""Wagtail admin views and hooks, one module per feature."""

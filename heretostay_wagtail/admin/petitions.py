@@ -1,0 +1,1 @@
+"""Admin hooks and views for petitions and signatures."""

@@ -1,0 +1,1 @@
+"""Headless REST API (Django REST Framework), mounted by the host under a prefix."""

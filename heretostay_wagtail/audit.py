@@ -1,0 +1,32 @@
+"""Audit-log actions of the package, written to Wagtail's own audit log.
+
+Every export or download of personal data, every deletion of a supporter record and
+every delivery goes through :func:`log` so organizers can answer "who saw what, when".
+"""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log as wagtail_log
+
+# action name -> (label, past-tense message)
+ACTIONS = {
+    "heretostay.export": (_("Export personal data"), _("Exported personal data")),
+    "heretostay.download": (_("Download personal data"), _("Downloaded personal data")),
+    "heretostay.delete_supporter": (_("Delete supporter record"), _("Deleted a supporter record")),
+    "heretostay.paper_entry": (_("Enter paper signatures"), _("Entered paper signatures")),
+    "heretostay.deliver": (_("Deliver petition"), _("Delivered the petition")),
+    "heretostay.alert.create": (_("Create alert"), _("Created a rapid-response alert")),
+    "heretostay.alert.verify": (_("Verify alert"), _("Verified a rapid-response alert")),
+    "heretostay.alert.send": (_("Send alert"), _("Sent a rapid-response alert")),
+}
+
+
+def register(actions):
+    for name, (label, message) in ACTIONS.items():
+        actions.register_action(name, label, message)
+
+
+def log(instance, action, user=None, **data):
+    """Write ``action`` on ``instance`` to Wagtail's audit log, with ``data`` as details."""
+    if action not in ACTIONS:
+        raise ValueError(f"Unregistered audit action {action!r}")
+    return wagtail_log(instance, action, user=user, data=data)

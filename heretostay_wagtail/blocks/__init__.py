@@ -1,0 +1,5 @@
+"""StreamField blocks organizers build campaign pages and guides from."""
+
+from .campaign import CampaignBodyBlock
+
+__all__ = ["CampaignBodyBlock"]

@@ -1,0 +1,52 @@
+"""Package settings, read from ``settings.HERETOSTAY`` with documented defaults.
+
+One dict keeps a host project's settings file tidy; every key is optional.
+See docs/settings.md for what each one does.
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Require supporters to confirm their email before a signature counts.
+    "DOUBLE_OPT_IN": False,
+    # How long a confirmation link stays valid, in seconds.
+    "CONFIRMATION_MAX_AGE": 60 * 60 * 24 * 14,
+    # Region used to parse phone numbers typed without a country code.
+    "PHONE_DEFAULT_REGION": "US",
+    # Per-IP rates, "<number>/<s|m|h|d>", enforced through Django's cache.
+    "THROTTLE_RATES": {
+        "sign": "10/m",
+        "pledge": "10/m",
+        "confirm": "20/m",
+        "api_public": "60/m",
+        "api_staff": "600/m",
+    },
+    # Cache alias used for throttling (must be shared by every app server).
+    "THROTTLE_CACHE": "default",
+    # Secret mixed into IP address hashes; falls back to SECRET_KEY.
+    "IP_HASH_SALT": None,
+    # Trust X-Forwarded-For from this many proxies in front of Django (0 = use REMOTE_ADDR).
+    "NUM_PROXIES": 0,
+    # How many times a failing email or text message is retried.
+    "MAX_SEND_ATTEMPTS": 5,
+    # Field limits.
+    "MAX_NAME_LENGTH": 200,
+    "MAX_COMMENT_LENGTH": 2000,
+    "MAX_UPLOAD_SIZE": 5 * 1024 * 1024,
+    # Storage alias (Django STORAGES) for generated files: PDFs, card images.
+    "STORAGE": "default",
+    # Milestones shown once a goal is passed are the goal times these factors.
+    "MILESTONE_FACTORS": (1.5, 2, 3, 5, 10),
+    # Dotted path of the SMS backend used for rapid-response alerts.
+    "SMS_BACKEND": "heretostay_wagtail.sms.backends.console.SMSBackend",
+}
+
+
+def get_setting(name):
+    """Return a package setting, merging dict defaults with the host's overrides."""
+    user = getattr(settings, "HERETOSTAY", {})
+    default = DEFAULTS[name]
+    value = user.get(name, default)
+    if isinstance(default, dict) and isinstance(value, dict):
+        return {**default, **value}
+    return value

@@ -1,0 +1,37 @@
+"""Emails to supporters, rendered in the language they signed in."""
+
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from . import tokens
+
+
+def send_templated(template_base, context, to, subject, language, attachments=()):
+    """Render ``<base>.txt`` and ``<base>.html`` in ``language`` and send them."""
+    with translation.override(language):
+        context = {**context, "LANGUAGE_CODE": language}
+        subject = " ".join(str(subject).split())
+        text = render_to_string(f"{template_base}.txt", context)
+        html = render_to_string(f"{template_base}.html", context)
+        message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+        message.attach_alternative(html, "text/html")
+        for attachment in attachments:
+            message.attach(*attachment)
+        message.send()
+
+
+def send_signature_confirmation(signature):
+    petition = signature.page
+    with translation.override(signature.language):
+        token = tokens.make("confirm", signature.public_id)
+        url = petition.get_full_url() + petition.reverse_subpage("confirm", args=[token])
+        subject = _("Please confirm your signature: %(title)s") % {"title": petition.title}
+    send_templated(
+        "heretostay/emails/signature_confirmation",
+        {"signature": signature, "petition": petition, "confirm_url": url},
+        to=[signature.email],
+        subject=subject,
+        language=signature.language,
+    )

@@ -1,0 +1,33 @@
+"""Rebuild campaign counters from the supporter tables (repair after manual SQL)."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import Count
+
+from ...models import CampaignCounter, Signature
+
+
+class Command(BaseCommand):
+    help = "Recount every campaign counter from confirmed supporter records."
+
+    def handle(self, *args, **options):
+        totals = {}
+        for model in self.counted_models():
+            rows = (
+                model.objects.filter(confirmed_at__isnull=False)
+                .values("campaign_key")
+                .annotate(n=Count("pk"))
+            )
+            for row in rows.iterator():
+                totals[row["campaign_key"]] = totals.get(row["campaign_key"], 0) + row["n"]
+        with transaction.atomic():
+            for counter in CampaignCounter.objects.select_for_update():
+                counter.count = totals.pop(counter.campaign_key, 0)
+                counter.save(update_fields=["count"])
+            CampaignCounter.objects.bulk_create(
+                CampaignCounter(campaign_key=key, count=n) for key, n in totals.items()
+            )
+        self.stdout.write(self.style.SUCCESS("Counters rebuilt."))
+
+    def counted_models(self):
+        return [Signature]

@@ -1,0 +1,3 @@
+"""alerts models (see the issue that builds them)."""
+
+__all__ = []

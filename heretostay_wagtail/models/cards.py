@@ -1,0 +1,3 @@
+"""cards models (see the issue that builds them)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""guides models (see the issue that builds them)."""
+
+__all__ = []

@@ -1,0 +1,183 @@
+"""The petition page: who can give us what we want, what we ask, and why."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.contrib.routable_page.models import path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from ..blocks import CampaignBodyBlock
+from .campaigns import CampaignPage, Source
+
+__all__ = ["PetitionPage", "PetitionTarget", "FieldChoice", "Scope", "PetitionStatus"]
+
+
+class Scope(models.TextChoices):
+    LOCAL = "local", _("Local")
+    NATIONAL = "national", _("National or global")
+
+
+class PetitionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    DELIVERED = "delivered", _("Delivered")
+
+
+class FieldChoice(models.TextChoices):
+    OFF = "off", _("Don't ask")
+    OPTIONAL = "optional", _("Optional")
+    REQUIRED = "required", _("Required")
+
+
+class PetitionPage(CampaignPage):
+    ask = models.TextField(
+        _("the ask"),
+        max_length=1000,
+        help_text=_("Explain precisely what you would like the target to do."),
+    )
+    why = RichTextField(
+        _("why it matters"),
+        features=["bold", "italic", "link", "ol", "ul", "h3"],
+        help_text=_("Why should someone sign?"),
+    )
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.LOCAL)
+    place_name = models.CharField(
+        _("place"),
+        max_length=200,
+        blank=True,
+        help_text=_("City, county or area, for local petitions."),
+    )
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PetitionStatus.choices, default=PetitionStatus.OPEN
+    )
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    ask_postal_code = models.CharField(
+        _("ask for postal code"),
+        max_length=10,
+        choices=FieldChoice.choices,
+        default=FieldChoice.REQUIRED,
+    )
+    ask_phone = models.CharField(
+        _("ask for phone"), max_length=10, choices=FieldChoice.choices, default=FieldChoice.OPTIONAL
+    )
+    ask_comment = models.CharField(
+        _("ask for a comment"),
+        max_length=10,
+        choices=FieldChoice.choices,
+        default=FieldChoice.OPTIONAL,
+    )
+    body = StreamField(CampaignBodyBlock(), blank=True, verbose_name=_("body"))
+
+    search_fields = CampaignPage.search_fields + [
+        index.SearchField("ask"),
+        index.SearchField("why"),
+        index.FilterField("status"),
+    ]
+
+    content_panels = CampaignPage.content_panels + [
+        InlinePanel(
+            "targets", label=_("Targets"), min_num=1, heading=_("Who can give you what you want?")
+        ),
+        FieldPanel("ask"),
+        FieldPanel("why"),
+        MultiFieldPanel(
+            [
+                FieldPanel("scope"),
+                FieldRowPanel([FieldPanel("place_name"), FieldPanel("postal_code")]),
+            ],
+            heading=_("Where?"),
+        ),
+        FieldPanel("image"),
+        FieldPanel("body"),
+    ]
+    campaign_settings_panels = [
+        FieldRowPanel([FieldPanel("status"), FieldPanel("delivered_at")]),
+        MultiFieldPanel(
+            [FieldPanel("ask_postal_code"), FieldPanel("ask_phone"), FieldPanel("ask_comment")],
+            heading=_("Signer fields"),
+            help_text=_("Name and email are always asked."),
+        ),
+        *CampaignPage.campaign_panels,
+    ]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(campaign_settings_panels, heading=_("Campaign")),
+            ObjectList(CampaignPage.promote_panels, heading=_("Promote")),
+            ObjectList(CampaignPage.settings_panels, heading=_("Settings")),
+        ]
+    )
+
+    template = "heretostay/petition_page.html"
+    thanks_template = "heretostay/petition_thanks.html"
+    throttle_scope = "sign"
+
+    @property
+    def form_class(self):
+        from ..forms.signatures import SignatureForm
+
+        return SignatureForm
+
+    def record(self, form, ip):
+        from .. import signing
+
+        return signing.sign(self, form.signer_data(), source=Source.WEB, ip=ip)
+
+    @path("confirm/<str:token>/", name="confirm")
+    def confirm(self, request, token):
+        from ..views.confirm import confirm_signature
+
+        return confirm_signature(request, self, token)
+
+    class Meta:
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+
+    def clean(self):
+        super().clean()
+        if self.scope == Scope.LOCAL and not self.place_name:
+            raise ValidationError({"place_name": _("Local petitions need a place.")})
+
+    def closed_reason(self, now=None):
+        if self.status == PetitionStatus.DELIVERED:
+            return _("This petition has been delivered. Thank you to everyone who signed!")
+        if self.status == PetitionStatus.CLOSED:
+            return _("This petition is closed.")
+        return super().closed_reason(now)
+
+    @property
+    def target_names(self):
+        return [t.name for t in self.targets.all()]
+
+
+class PetitionTarget(Orderable):
+    page = ParentalKey(PetitionPage, on_delete=models.CASCADE, related_name="targets")
+    name = models.CharField(_("name"), max_length=200, help_text=_("For example: Mayor Ana Ruiz"))
+    role = models.CharField(
+        _("role"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Mayor, City Council, School board"),
+    )
+
+    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("role")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+
+    def __str__(self):
+        return f"{self.name} ({self.role})" if self.role else self.name

@@ -1,0 +1,1 @@
+"""PDF rendering with WeasyPrint, locked down to the site's own static and media files."""

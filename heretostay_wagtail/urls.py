@@ -1,0 +1,9 @@
+"""Public URLs of the package that are not page routes (mount once, outside i18n_patterns
+is fine: views switch to the language of the record they serve).
+
+    path("campaigns/", include("heretostay_wagtail.urls")),
+"""
+
+app_name = "heretostay"
+
+urlpatterns = []

@@ -1,0 +1,114 @@
+"""Fixtures shared by the suite: a site in English and Spanish with a live petition."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core import mail
+from wagtail.models import Locale, Page, Site
+
+from example_site.demo.localize import translate
+from example_site.home.models import HomePage
+from heretostay_wagtail.models import PetitionPage, PetitionTarget
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache_and_mail():
+    from django.core.cache import cache
+
+    cache.clear()
+    mail.outbox = []
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def locales(db):
+    en, _ = Locale.objects.get_or_create(language_code="en")
+    es, _ = Locale.objects.get_or_create(language_code="es")
+    return {"en": en, "es": es}
+
+
+@pytest.fixture
+def home(locales):
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="Home", slug="home-test", locale=locales["en"]))
+    Site.objects.all().delete()
+    Site.objects.create(hostname="testserver", port=80, root_page=home, is_default_site=True)
+    return home
+
+
+@pytest.fixture
+def home_es(home, locales):
+    return translate(home, locales["es"], {"Home": "Inicio"})
+
+
+def make_petition(parent, **kwargs):
+    defaults = dict(
+        title="Make our city a sanctuary city",
+        slug="sanctuary-city",
+        ask="Pass a sanctuary ordinance.",
+        why="<p>Families should not live in fear.</p>",
+        scope="local",
+        place_name="Springfield",
+        goal=100,
+    )
+    defaults.update(kwargs)
+    petition = PetitionPage(**defaults)
+    petition.targets = [PetitionTarget(name="Mayor Ana Ruiz", role="Mayor")]
+    parent.add_child(instance=petition)
+    petition.save_revision().publish()
+    petition.refresh_from_db()
+    return petition
+
+
+@pytest.fixture
+def petition(home):
+    return make_petition(home)
+
+
+@pytest.fixture
+def petition_es(petition, home_es, locales):
+    return translate(
+        petition,
+        locales["es"],
+        {
+            "Make our city a sanctuary city": "Hagamos de nuestra ciudad una ciudad santuario",
+            "Pass a sanctuary ordinance.": "Aprueben una ordenanza santuario.",
+        },
+    )
+
+
+def grant(user, *codenames):
+    for codename in codenames:
+        app_label, _, name = codename.partition(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=name)
+        )
+    return user
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """A Wagtail editor with admin access but no permission on supporter data."""
+    user = django_user_model.objects.create_user("editor", "editor@example.org", "pw")
+    group, _ = Group.objects.get_or_create(name="Editors")
+    user.groups.add(group)
+    grant(user, "wagtailadmin.access_admin")
+    return user
+
+
+@pytest.fixture
+def organizer(django_user_model):
+    """An organizer allowed to see, export and delete signatures."""
+    user = django_user_model.objects.create_user("organizer", "org@example.org", "pw")
+    return grant(
+        user,
+        "wagtailadmin.access_admin",
+        "heretostay.view_signature",
+        "heretostay.export_signature",
+        "heretostay.delete_signature",
+    )
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser("admin", "admin@example.org", "pw")
