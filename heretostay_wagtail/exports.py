@@ -124,3 +124,58 @@ def response(queryset, columns, fmt, filename):
     resp["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     resp["Cache-Control"] = "no-store"
     return resp
+
+
+# -- What each kind of supporter record exports ---------------------------------------
+
+
+def signature_columns():
+    """Columns of a signature export, shared by the admin and the API."""
+    from django.utils.translation import gettext_lazy as _
+
+    return [
+        Column("id", _("ID"), lambda s: s.public_id),
+        Column("campaign", _("Campaign"), lambda s: s.campaign_key),
+        Column("petition", _("Petition"), lambda s: s.page.title if s.page_id else ""),
+        Column("language", _("Language"), lambda s: s.language),
+        Column("name", _("Name"), lambda s: s.name),
+        Column("email", _("Email"), lambda s: s.email),
+        Column("postal_code", _("Postal code"), lambda s: s.postal_code),
+        Column("phone", _("Phone"), lambda s: s.phone.as_e164 if s.phone else ""),
+        Column("comment", _("Comment"), lambda s: s.comment),
+        Column("source", _("Source"), lambda s: s.source),
+        Column("sheet_code", _("Paper sheet code"), lambda s: s.sheet_code),
+        Column("created_at", _("Signed at"), lambda s: s.created_at),
+        Column("confirmed_at", _("Confirmed at"), lambda s: s.confirmed_at),
+        Column("opted_in", _("Joined mailing list"), lambda s: s.opted_in),
+        Column("consent_text", _("Consent text"), lambda s: s.consent_text),
+        Column("consent_given_at", _("Consent given at"), lambda s: s.consent_given_at),
+    ]
+
+
+def export_supporters(user, queryset, fmt, *, permission, columns, filename, filters=None, instance=None):
+    """Check ``permission``, write the audit-log entry, and stream the export.
+
+    The single gate for every export of personal data (admin and API alike). Raises
+    ``PermissionDenied`` when the user lacks the permission.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    from . import audit
+
+    if not user.has_perm(permission):
+        raise PermissionDenied
+    if instance is None:
+        from wagtail.models import Site
+
+        instance = Site.objects.filter(is_default_site=True).first() or user
+    audit.log(
+        instance,
+        "heretostay.export",
+        user=user,
+        model=queryset.model._meta.label,
+        format=fmt,
+        filters={k: str(v) for k, v in (filters or {}).items()},
+        rows=queryset.count(),
+    )
+    return response(queryset, columns, fmt, filename)
