@@ -108,6 +108,31 @@ class VolunteerRole(TranslatableMixin, Orderable):
     ]
 
     @classmethod
+    def seed_defaults(cls, locales=()):
+        """Create the standard roles (idempotent) and their translations in ``locales``.
+
+        Names come from the package's translation catalogue; organizers edit them after.
+        """
+        from django.utils import translation
+
+        default = Locale.get_default()
+        roles = []
+        for order, (code, label) in enumerate(cls.DEFAULTS):
+            with translation.override(default.language_code):
+                role, _created = cls.objects.get_or_create(
+                    code=code, locale=default, defaults={"name": str(label), "sort_order": order}
+                )
+            roles.append(role)
+            for locale in locales:
+                if locale.pk == default.pk or role.has_translation(locale):
+                    continue
+                copy = role.copy_for_translation(locale)
+                with translation.override(locale.language_code):
+                    copy.name = str(label)
+                copy.save()
+        return roles
+
+    @classmethod
     def for_locale(cls, locale):
         """Roles in ``locale``, falling back to the default language for untranslated ones."""
         default = Locale.get_default()
