@@ -10,7 +10,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.core.mail import get_connection as get_mail_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,29 +34,34 @@ class AlertError(Exception):
 # -- Targeting ------------------------------------------------------------------------
 
 
-def recipients(alert, channel):
-    """Active pledgers of the alert's campaign who match its area and roles and
-    consented to ``channel``."""
-    consent = {"alert_sms": True} if channel == Channel.SMS else {"alert_email": True}
-    qs = (
+def _consent(channel):
+    if channel == Channel.SMS:
+        return Q(alert_sms=True) & ~Q(phone="")
+    return Q(alert_email=True)
+
+
+def _matching(alert):
+    return (
         Pledge.objects.active()
-        .filter(campaign_key=alert.campaign_key, **consent)
+        .filter(campaign_key=alert.campaign_key)
         .in_areas(alert.area_list)
         .with_roles(alert.roles.values_list("translation_key", flat=True))
     )
-    if channel == Channel.SMS:
-        qs = qs.exclude(phone="")
-    return qs
+
+
+def recipients(alert, channel):
+    """Active pledgers of the alert's campaign who match its area and roles and
+    consented to ``channel``."""
+    return _matching(alert).filter(_consent(channel))
 
 
 def preview(alert):
     """How many people the alert will reach, per channel and in all."""
     counts = {channel.value: recipients(alert, channel).count() for channel in alert.channels}
-    if len(alert.channels) > 1:
-        people = recipients(alert, Channel.SMS).union(recipients(alert, Channel.EMAIL)).count()
-    else:
-        people = sum(counts.values())
-    return {"channels": counts, "people": people}
+    anyone = Q()
+    for channel in alert.channels:
+        anyone |= _consent(channel)
+    return {"channels": counts, "people": _matching(alert).filter(anyone).count()}
 
 
 # -- The two-person rule -----------------------------------------------------------------

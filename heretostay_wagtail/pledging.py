@@ -50,12 +50,13 @@ def _consent(pledge, kind, wanted, text, now):
         setattr(pledge, f"alert_{kind}_consent_at", None)
 
 
-def pledge(page, data, *, source=Source.WEB, ip="", language=None, when=None):
+def pledge(page, data, *, source=Source.WEB, ip="", language=None, when=None, notify=True):
     """Record a pledge from validated ``data`` (see ``PledgeForm.pledger_data``).
 
     A repeat email changes nothing and returns the existing pledge: the page answers
     both the same way, and the email with the manage link goes only to the address's
-    owner, so nobody can learn who has pledged.
+    owner, so nobody can learn who has pledged. ``notify=False`` (imports, demo data)
+    sends no email.
     """
     now = when or timezone.now()
     record = Pledge(
@@ -85,9 +86,11 @@ def pledge(page, data, *, source=Source.WEB, ip="", language=None, when=None):
         existing = Pledge.objects.get(
             campaign_key=page.campaign_key, email_normalized=record.email_normalized
         )
-        _queue_manage_link(existing, repeat=True)
+        if notify:
+            _queue_manage_link(existing, repeat=True)
         return PledgeResult(existing, created=False)
-    _queue_manage_link(record, repeat=False)
+    if notify:
+        _queue_manage_link(record, repeat=False)
     return PledgeResult(record, created=True)
 
 

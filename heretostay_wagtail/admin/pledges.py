@@ -276,6 +276,7 @@ class AlertForm(WagtailAdminModelForm):
             choices=self.fields["roles"].choices
         )
         self.fields["page"].queryset = PledgePage.objects.filter(locale=Locale.get_default())
+        self.fields["page"].widget = forms.Select(choices=self.fields["page"].choices)
 
     def clean_areas(self):
         value = self.cleaned_data["areas"]
