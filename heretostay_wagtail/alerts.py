@@ -5,6 +5,7 @@ Dispatch is at-most-once per person and channel: a delivery row is created once
 out, so sending an alert twice, or running a batch twice, never messages anyone twice.
 """
 
+import functools
 import logging
 
 from django.core.exceptions import PermissionDenied
@@ -18,7 +19,15 @@ from django_tasks import task
 
 from . import audit, emails, pledging, sms
 from .conf import get_setting
-from .models import Alert, AlertDelivery, AlertStatus, Channel, DeliveryStatus, Pledge
+from .models import (
+    Alert,
+    AlertDelivery,
+    AlertStatus,
+    Channel,
+    DeliveryStatus,
+    Pledge,
+    PledgePage,
+)
 from .tasks import retry_later
 
 logger = logging.getLogger(__name__)
@@ -172,9 +181,11 @@ def _still_consented(pledge, channel):
     return pledge.alert_sms if channel == Channel.SMS else pledge.alert_email
 
 
+@functools.lru_cache(maxsize=64)
 def stop_line(language):
+    """The opt-out sentence in ``language`` (cached: it ends every text message)."""
     with translation.override(language):
-        return _("Reply STOP to stop alerts.")
+        return str(_("Reply STOP to stop alerts."))
 
 
 def sms_body(alert, pledge):
@@ -219,10 +230,16 @@ def deliver_batch(delivery_ids):
     if not ids:
         return
     deliveries = list(
-        AlertDelivery.objects.filter(pk__in=ids)
-        .select_related("pledge", "alert", "alert__page")
-        .order_by("pk")
+        AlertDelivery.objects.filter(pk__in=ids).select_related("pledge").order_by("pk")
     )
+    # Alerts and pages are few: load each once, not once per delivery.
+    alerts_by_id = Alert.objects.select_related("page").in_bulk({d.alert_id for d in deliveries})
+    page_ids = {d.pledge.page_id for d in deliveries if d.pledge and d.channel == Channel.EMAIL}
+    pages = PledgePage.objects.in_bulk(page_ids) if page_ids else {}
+    for delivery in deliveries:
+        delivery.alert = alerts_by_id[delivery.alert_id]
+        if delivery.pledge and delivery.pledge.page_id in pages:
+            delivery.pledge.page = pages[delivery.pledge.page_id]
     sent, skipped, failed = [], [], {}
     sms_connection = sms.get_connection()
     mail_connection = get_mail_connection()

@@ -22,7 +22,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic import CreateView, EditView, IndexView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -156,6 +156,20 @@ class RosterEditView(EditView):
     """Organizers record training; everything else is the pledger's to change."""
 
 
+class RosterDeleteView(DeleteView):
+    """Deleting a pledger is audited like any supporter record (the counter follows)."""
+
+    def delete_action(self):
+        audit.log(
+            self.object,
+            "heretostay.delete_supporter",
+            user=self.request.user,
+            model="heretostay.Pledge",
+            public_id=str(self.object.public_id),
+        )
+        return super().delete_action()
+
+
 def filtered_roster(request):
     filters = PledgeFilterSet(data=request.GET, request=request, queryset=Pledge.objects.all())
     if not filters.is_valid():
@@ -226,6 +240,8 @@ class RosterViewSet(ModelViewSet):
     name = "heretostay_roster"
     index_view_class = RosterIndexView
     edit_view_class = RosterEditView
+    delete_view_class = RosterDeleteView
+    inspect_view_fields_exclude = ["ip_hash", "email_normalized", "area_normalized"]
     filterset_class = PledgeFilterSet
     copy_view_enabled = False
     inspect_view_enabled = True

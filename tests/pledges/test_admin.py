@@ -192,3 +192,19 @@ def test_alert_form_errors(client, coordinator, pledge_page):
     assert response.status_code == 200 and not Alert.objects.exists()
     assert "is not a postal code or prefix" in html
     assert "Ensure this value has at most 480 characters" in html
+
+
+def test_deleting_a_pledger_in_the_admin_uncounts_and_audits(
+    client, coordinator, roster, pledge_page
+):
+    from heretostay_wagtail.models import CampaignCounter
+
+    grant(coordinator, "heretostay.delete_pledge")
+    client.force_login(coordinator)
+    before = CampaignCounter.totals(pledge_page.campaign_key)["count"]
+    pledge = Pledge.objects.get(email="a@example.org")
+    response = client.post(reverse("heretostay_roster:delete", args=[pledge.pk]))
+    assert response.status_code == 302
+    assert not Pledge.objects.filter(pk=pledge.pk).exists()
+    assert CampaignCounter.totals(pledge_page.campaign_key)["count"] == before - 1
+    assert ModelLogEntry.objects.filter(action="heretostay.delete_supporter").count() == 1
