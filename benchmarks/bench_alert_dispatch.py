@@ -85,6 +85,7 @@ def build_network(n):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--pledgers", type=int, default=10_000)
+    parser.add_argument("--profile", action="store_true", help="print the top of a cProfile")
     args = parser.parse_args()
 
     setup_test_environment()
@@ -96,12 +97,12 @@ def main():
                 "SMS_BACKEND": "heretostay_wagtail.sms.backends.locmem.SMSBackend",
             }
         ):
-            run(args.pledgers)
+            run(args.pledgers, args.profile)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def run(n):
+def run(n, profile=False):
     from heretostay_wagtail import alerts, sms
     from heretostay_wagtail.conf import get_setting
     from heretostay_wagtail.models import Alert, AlertDelivery
@@ -133,9 +134,18 @@ def run(n):
     baseline_s = time.perf_counter() - t0
 
     sms.outbox.clear()
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     t0 = time.perf_counter()
     alerts.send(alert, creator)  # immediate task backend: returns when all batches ran
     dispatch_s = time.perf_counter() - t0
+    if profile:
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
     sent = AlertDelivery.objects.filter(alert=alert, status="sent").count()
 
     t0 = time.perf_counter()
