@@ -120,7 +120,11 @@ def withdraw(record, *, when=None):
         updated = Pledge.objects.filter(pk=record.pk, withdrawn_at__isnull=True).update(
             withdrawn_at=when or timezone.now(),
             alert_sms=False,
+            alert_sms_consent_text="",
+            alert_sms_consent_at=None,
             alert_email=False,
+            alert_email_consent_text="",
+            alert_email_consent_at=None,
         )
         if updated:
             CampaignCounter.add(record.campaign_key, count=-1)

@@ -79,6 +79,7 @@ def test_withdraw_uncounts_and_removes_from_alerts_then_rejoin(client, pledge_pa
     assert "You have withdrawn your pledge" in response.content.decode()
     pledge.refresh_from_db()
     assert pledge.withdrawn_at is not None and not pledge.alert_sms and not pledge.alert_email
+    assert pledge.alert_sms_consent_at is None and pledge.alert_email_consent_text == ""
     assert count(pledge_page) == 0
     assert not Pledge.objects.active().filter(pk=pledge.pk).exists()
     # A second withdraw does not count down twice.
