@@ -17,6 +17,10 @@ ACTIONS = {
     "heretostay.alert.create": (_("Create alert"), _("Created a rapid-response alert")),
     "heretostay.alert.verify": (_("Verify alert"), _("Verified a rapid-response alert")),
     "heretostay.alert.send": (_("Send alert"), _("Sent a rapid-response alert")),
+    "heretostay.alert.dispatch": (
+        _("Dispatch alert"),
+        _("Queued a rapid-response alert's messages"),
+    ),
 }
 
 

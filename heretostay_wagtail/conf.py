@@ -39,6 +39,10 @@ DEFAULTS = {
     "MILESTONE_FACTORS": (1.5, 2, 3, 5, 10),
     # Dotted path of the SMS backend used for rapid-response alerts.
     "SMS_BACKEND": "heretostay_wagtail.sms.backends.console.SMSBackend",
+    # Shared secret the SMS provider sends to the STOP webhook (None disables it).
+    "SMS_WEBHOOK_SECRET": None,
+    # How many alert messages one dispatch task sends.
+    "ALERT_BATCH_SIZE": 500,
 }
 
 

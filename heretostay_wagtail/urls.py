@@ -4,6 +4,12 @@ is fine: views switch to the language of the record they serve).
     path("campaigns/", include("heretostay_wagtail.urls")),
 """
 
+from django.urls import path
+
+from .views import pledges
+
 app_name = "heretostay"
 
-urlpatterns = []
+urlpatterns = [
+    path("sms/stop/", pledges.sms_stop, name="sms_stop"),
+]

@@ -1,5 +1,6 @@
 """Demo content, one module per feature. Each loader takes (home_en, home_es)."""
 
 from .petitions import load as load_petitions
+from .pledges import load as load_pledges
 
-CONTENT_LOADERS = [load_petitions]
+CONTENT_LOADERS = [load_petitions, load_pledges]

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Count
 
-from ...models import CampaignCounter, Signature
+from ...models import CampaignCounter, Pledge, Signature
 
 
 class Command(BaseCommand):
@@ -13,11 +13,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         totals = {}
         for model in self.counted_models():
-            rows = (
-                model.objects.filter(confirmed_at__isnull=False)
-                .values("campaign_key")
-                .annotate(n=Count("pk"))
-            )
+            counted = model.objects.filter(confirmed_at__isnull=False)
+            if any(f.name == "withdrawn_at" for f in model._meta.fields):
+                counted = counted.filter(withdrawn_at__isnull=True)  # withdrawn pledges
+            rows = counted.values("campaign_key").annotate(n=Count("pk"))
             for row in rows.iterator():
                 totals[row["campaign_key"]] = totals.get(row["campaign_key"], 0) + row["n"]
         with transaction.atomic():
@@ -30,4 +29,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Counters rebuilt."))
 
     def counted_models(self):
-        return [Signature]
+        return [Signature, Pledge]

@@ -1,0 +1,1 @@
+"""SMS backends that ship with the package: console (development) and locmem (tests)."""
