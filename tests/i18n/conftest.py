@@ -4,9 +4,8 @@ import pytest
 from wagtail.models import Locale
 
 from example_site.demo.localize import translate
-from tests.conftest import make_petition
-
 from heretostay_wagtail.models import PetitionTarget
+from tests.conftest import make_petition
 
 #: English source text -> Spanish, as a translator would enter it in wagtail-localize.
 SPANISH = {
@@ -96,7 +95,9 @@ def translate_live(instance, locale, strings, capture):
 
 @pytest.fixture
 def live_home_es(home, locales, django_capture_on_commit_callbacks):
-    return translate_live(home, locales["es"], {"Home": "Inicio"}, django_capture_on_commit_callbacks)
+    return translate_live(
+        home, locales["es"], {"Home": "Inicio"}, django_capture_on_commit_callbacks
+    )
 
 
 @pytest.fixture

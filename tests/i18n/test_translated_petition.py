@@ -36,12 +36,16 @@ def sign(client, page, **data):
 
 def test_translatable_text_becomes_segments_and_settings_do_not(full_petition):
     segments = [
-        (s.path, s.render_text()) for s in extract_segments(full_petition) if hasattr(s, "render_text")
+        (s.path, s.render_text())
+        for s in extract_segments(full_petition)
+        if hasattr(s, "render_text")
     ]
     texts = {text for _path, text in segments}
     for english in SPANISH:
         assert english in texts, f"{english!r} is not offered to translators"
-    target_paths = sorted(path.rsplit(".", 1)[-1] for path, _ in segments if path.startswith("targets."))
+    target_paths = sorted(
+        path.rsplit(".", 1)[-1] for path, _ in segments if path.startswith("targets.")
+    )
     assert target_paths == ["name", "name", "role", "role"]
     for value in ("92501", "500", "local", "open", "required", "optional"):
         assert value not in texts, f"{value!r} must be synchronized, not translated"
@@ -70,9 +74,7 @@ def test_campaign_settings_are_synchronized_and_not_overridable(field):
 
 def test_translation_source_holds_the_target_strings(full_petition):
     source, _ = TranslationSource.get_or_create_from_instance(full_petition)
-    stored = set(
-        StringSegment.objects.filter(source=source).values_list("string__data", flat=True)
-    )
+    stored = set(StringSegment.objects.filter(source=source).values_list("string__data", flat=True))
     assert {"Superintendent Luis Ortega", "School board", "Riverside County"} <= stored
 
 
@@ -124,9 +126,7 @@ def test_changed_goal_and_postal_code_follow_on_resync(
 def test_untranslated_target_falls_back_to_source_then_gets_translated(
     client, full_petition, full_petition_es, locales, django_capture_on_commit_callbacks
 ):
-    full_petition.targets.add(
-        full_petition.targets.model(name="Sheriff Dana Cole", role="Sheriff")
-    )
+    full_petition.targets.add(full_petition.targets.model(name="Sheriff Dana Cole", role="Sheriff"))
     full_petition.save_revision().publish()
     translate_live(full_petition, locales["es"], SPANISH, django_capture_on_commit_callbacks)
     assert "Sheriff Dana Cole" in text(client.get(full_petition_es.url))
