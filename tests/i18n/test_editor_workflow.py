@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 from wagtail_localize.models import StringSegment, Translation
 
 from heretostay_wagtail.models import PetitionPage
@@ -55,3 +56,39 @@ def test_editor_translates_a_petition_in_the_admin(
     html = client.get(page_es.url).content.decode()
     assert "Superintendente Luis Ortega" in html
     assert "School Board of Riverside" in html  # not translated yet: falls back to English
+
+
+def test_targets_created_in_the_admin_take_the_page_locale(client, superuser, home, live_home_es):
+    """Targets written directly in a Spanish petition (not translated) are Spanish rows."""
+    client.force_login(superuser)
+    data = nested_form_data(
+        {
+            "title": "Escuelas seguras",
+            "slug": "escuelas-seguras",
+            "ask": "Que la policía escolar no colabore con inmigración.",
+            "why": rich_text("<p>Nuestros hijos merecen aprender sin miedo.</p>"),
+            "scope": "local",
+            "place_name": "Santa Ana",
+            "goal": "300",
+            "status": "open",
+            "ask_postal_code": "required",
+            "ask_phone": "optional",
+            "ask_comment": "optional",
+            "body": streamfield([]),
+            "targets": inline_formset(
+                [{"name": "Junta Escolar de Santa Ana", "role": "Junta escolar"}]
+            ),
+            "action-publish": "publish",
+        }
+    )
+    response = client.post(
+        reverse("wagtailadmin_pages:add", args=["heretostay", "petitionpage", live_home_es.id]),
+        data,
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    page = PetitionPage.objects.get(slug="escuelas-seguras")
+    assert page.locale.language_code == "es"
+    (target,) = page.targets.all()
+    assert target.locale == page.locale and target.translation_key
+    html = client.get(page.url).content.decode()
+    assert "Junta Escolar de Santa Ana" in html and "Firma la petición" in html
