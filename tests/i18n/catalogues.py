@@ -93,7 +93,8 @@ def problems(source_dir, language, workdir, monkeypatch):
     gone = sorted(committed_keys - fresh_keys)
     if new:
         found.append(f"{rel} is out of date: {len(new)} source string(s) not in it:")
-        found += [f"    {label(k)}" for k in new]
+        where = {key(e): ", ".join(sorted({f for f, _line in e.occurrences})) for e in fresh}
+        found += [f"    {label(k)}  ({where.get(k, '?')})" for k in new]
     if gone:
         found.append(f"{rel} is out of date: {len(gone)} msgid(s) no longer in the sources:")
         found += [f"    {label(k)}" for k in gone]
