@@ -300,3 +300,17 @@ def test_bad_confirmation_link_explains_in_spanish(client, full_petition_es, tok
     html = text(response)
     assert "Este enlace de confirmación no es válido o ya venció." in html
     assert_no_english(html)
+
+
+CREOLE = [("en", "English"), ("es", "Spanish"), ("ht", "Kreyòl ayisyen")]
+
+
+@override_settings(LANGUAGES=CREOLE, WAGTAIL_CONTENT_LANGUAGES=CREOLE)
+def test_switcher_names_a_language_django_does_not_know_by_its_configured_name():
+    from wagtail.models import Locale
+
+    from heretostay_wagtail.templatetags.heretostay_i18n import language_name_local
+
+    assert language_name_local(Locale(language_code="ht")) == "Kreyòl ayisyen"
+    assert language_name_local(Locale(language_code="es")) == "Español"
+    assert language_name_local(Locale(language_code="ar")) == "العربيّة"
