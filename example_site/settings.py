@@ -124,6 +124,8 @@ LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
     ("en", _("English")),
     ("es", _("Spanish")),
 ]
+# The example site's own strings (home page); the package ships its catalogue itself.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_DIR / "var" / "static"

@@ -161,14 +161,14 @@ def stop_emails(record):
 def manage_url(record):
     page = record.page
     return page.get_full_url() + page.reverse_subpage(
-        "manage", args=[tokens.make_for_path(MANAGE, record.public_id)]
+        "manage", args=[tokens.make(MANAGE, record.public_id)]
     )
 
 
 def unsubscribe_url(record):
     page = record.page
     return page.get_full_url() + page.reverse_subpage(
-        "unsubscribe", args=[tokens.make_for_path(UNSUBSCRIBE, record.public_id)]
+        "unsubscribe", args=[tokens.make(UNSUBSCRIBE, record.public_id)]
     )
 
 

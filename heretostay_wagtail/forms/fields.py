@@ -40,6 +40,8 @@ def email_field(**kwargs):
         label=_("Email"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        # Our own wording, so the Spanish catalogue keeps the informal "tú" of our pages.
+        error_messages={"invalid": _("Enter a valid email address, for example name@example.com.")},
         **kwargs,
     )
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from ..conf import get_setting
 
@@ -116,6 +117,22 @@ class CampaignPage(RoutablePageMixin, Page):
     )
 
     counter_field = "count"
+
+    # wagtail-localize: supporter-facing text is translated; the numbers and dates that make
+    # the campaign one campaign across languages are copied from the source page on every
+    # sync and cannot be overridden per language. A translator may swap the image (a picture
+    # with words in it). Subclasses extend this list: ``CampaignPage.override_translatable_fields + [...]``.
+    override_translatable_fields = [
+        TranslatableField("thank_you_message"),
+        TranslatableField("share_text"),
+        TranslatableField("share_email_subject"),
+        TranslatableField("share_email_body"),
+        TranslatableField("consent_text"),
+        SynchronizedField("goal", overridable=False),
+        SynchronizedField("opens_at", overridable=False),
+        SynchronizedField("closes_at", overridable=False),
+        SynchronizedField("image"),
+    ]
 
     campaign_panels = [
         FieldRowPanel([FieldPanel("goal"), FieldPanel("opens_at"), FieldPanel("closes_at")]),

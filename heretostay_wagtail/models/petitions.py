@@ -14,8 +14,9 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable
+from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from ..blocks import CampaignBodyBlock
 from .campaigns import CampaignPage, Source
@@ -121,6 +122,24 @@ class PetitionPage(CampaignPage):
         ]
     )
 
+    # wagtail-localize (see CampaignPage): where, status and which signer fields are asked
+    # stay the same in every language; the targets are translated (PetitionTarget is
+    # translatable, so its name and role become segments of the page).
+    override_translatable_fields = CampaignPage.override_translatable_fields + [
+        TranslatableField("ask"),
+        TranslatableField("why"),
+        TranslatableField("place_name"),
+        TranslatableField("body"),
+        TranslatableField("targets"),
+        SynchronizedField("scope", overridable=False),
+        SynchronizedField("postal_code", overridable=False),
+        SynchronizedField("status", overridable=False),
+        SynchronizedField("delivered_at", overridable=False),
+        SynchronizedField("ask_postal_code", overridable=False),
+        SynchronizedField("ask_phone", overridable=False),
+        SynchronizedField("ask_comment", overridable=False),
+    ]
+
     template = "heretostay/petition_page.html"
     thanks_template = "heretostay/petition_thanks.html"
     throttle_scope = "sign"
@@ -163,7 +182,14 @@ class PetitionPage(CampaignPage):
         return [t.name for t in self.targets.all()]
 
 
-class PetitionTarget(Orderable):
+class PetitionTarget(TranslatableMixin, Orderable):
+    """Who the petition is addressed to.
+
+    Translatable (its own locale and translation key) so wagtail-localize extracts name
+    and role as segments of the page; a plain Orderable child would be copied verbatim
+    into every translation.
+    """
+
     page = ParentalKey(PetitionPage, on_delete=models.CASCADE, related_name="targets")
     name = models.CharField(_("name"), max_length=200, help_text=_("For example: Mayor Ana Ruiz"))
     role = models.CharField(
@@ -175,7 +201,7 @@ class PetitionTarget(Orderable):
 
     panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("role")])]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("target")
         verbose_name_plural = _("targets")
 

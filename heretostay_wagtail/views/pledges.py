@@ -23,7 +23,7 @@ LINK_MAX_AGE = 60 * 60 * 24 * 365
 
 
 def _pledge_from_token(page, purpose, token, max_age=None):
-    public_id = tokens.read_from_path(purpose, token, max_age=max_age)
+    public_id = tokens.read(purpose, token, max_age=max_age)
     if not public_id:
         return None
     return Pledge.objects.filter(public_id=public_id, campaign_key=page.campaign_key).first()

@@ -56,7 +56,7 @@ def test_get_changes_nothing_and_bad_tokens_are_refused(client, pledge_page):
     assert pledge.withdrawn_at is None
     forged = url.replace("/manage/", "/manage/x")
     assert client.get(forged).status_code == 400
-    other_purpose = tokens.make_for_path("confirm", pledge.public_id)  # a signature token
+    other_purpose = tokens.make("confirm", pledge.public_id)  # a signature token
     bad = pledge_page.url + pledge_page.reverse_subpage("manage", args=[other_purpose])
     assert client.post(bad, {"action": "withdraw"}).status_code == 400
     pledge.refresh_from_db()
