@@ -17,6 +17,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from ..admin.panels import SignatureCountPanel
 from ..blocks import CampaignBodyBlock
 from .campaigns import CampaignPage, Source
 
@@ -87,6 +88,7 @@ class PetitionPage(CampaignPage):
     ]
 
     content_panels = CampaignPage.content_panels + [
+        SignatureCountPanel(),
         InlinePanel(
             "targets", label=_("Targets"), min_num=1, heading=_("Who can give you what you want?")
         ),
