@@ -21,6 +21,7 @@ def test_concurrent_signing_keeps_count_equal_to_rows(petition, petition_es):
     pages = [petition, petition_es]
     barrier = threading.Barrier(THREADS)
     errors = []
+    created = []  # list.append is atomic under the GIL
 
     def worker(t):
         try:
@@ -28,12 +29,13 @@ def test_concurrent_signing_keeps_count_equal_to_rows(petition, petition_es):
             for i in range(PER_THREAD):
                 n = (t * PER_THREAD + i) % DISTINCT_EMAILS
                 email = f"Person{n}@Example.org" if t % 2 else f"person{n}@example.org"
-                signing.sign(
+                result = signing.sign(
                     pages[t % 2],
                     {"name": f"Person {n}", "email": email, "postal_code": "62701"},
                     source=Source.WEB,
                     language=pages[t % 2].locale.language_code,
                 )
+                created.append(result.created)
         except Exception as exc:  # reported below: a thread must not fail silently
             errors.append(exc)
         finally:
@@ -46,6 +48,8 @@ def test_concurrent_signing_keeps_count_equal_to_rows(petition, petition_es):
         thread.join()
 
     assert errors == []
+    assert created.count(True) == DISTINCT_EMAILS
+    assert created.count(False) == THREADS * PER_THREAD - DISTINCT_EMAILS
     rows = Signature.objects.filter(campaign_key=petition.campaign_key)
     assert rows.count() == DISTINCT_EMAILS
     assert rows.values("email_normalized").distinct().count() == DISTINCT_EMAILS
