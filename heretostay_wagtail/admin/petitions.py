@@ -19,7 +19,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import BooleanRadioSelect, HeaderButton
+from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.models import Locale, Site
 
 from .. import audit, exports
@@ -45,6 +45,13 @@ def petition_for_campaign(campaign_key):
     """The default-language page of a campaign (or any translation), for audit entries."""
     pages = PetitionPage.objects.filter(translation_key=campaign_key)
     return pages.filter(locale=Locale.get_default()).first() or pages.first()
+
+
+def _describe(value):
+    """A filter value as the audit log should show it (date ranges are slices)."""
+    if isinstance(value, slice):
+        return f"{value.start or ''}..{value.stop or ''}"
+    return value
 
 
 class SignatureFilterSet(WagtailFilterSet):
@@ -98,23 +105,19 @@ class SignatureIndexView(ReadOnlyMixin, generic.IndexView):
 
     @cached_property
     def show_export_buttons(self):
-        return False  # Wagtail's own export is replaced by ours (see header_buttons)
+        return False  # Wagtail's own export is replaced by ours (signatures_results.html)
 
     @cached_property
     def can_export(self):
         return self.request.user.has_perm(EXPORT_PERMISSION)
 
-    @cached_property
-    def header_buttons(self):
-        buttons = super().header_buttons
-        if self.can_export:
-            buttons = buttons + [
-                HeaderButton(_("Export CSV"), url=self.get_export_url("csv"), icon_name="download"),
-                HeaderButton(
-                    _("Export XLSX"), url=self.get_export_url("xlsx"), icon_name="download"
-                ),
-            ]
-        return buttons
+    @property
+    def csv_export_url(self):
+        return self.get_export_url("csv")
+
+    @property
+    def xlsx_export_url(self):
+        return self.get_export_url("xlsx")
 
     def get_export_url(self, format):
         params = self.request.GET.copy()
@@ -136,7 +139,7 @@ class SignatureIndexView(ReadOnlyMixin, generic.IndexView):
         applied = {}
         if self.filters is not None:
             applied = {
-                name: value
+                name: _describe(value)
                 for name, value in self.filters.form.cleaned_data.items()
                 if name in self.filters.form.changed_data and value not in (None, "")
             }
@@ -201,6 +204,7 @@ class SignatureViewSet(ModelViewSet):
     edit_view_class = NoFormView
     delete_view_class = SignatureDeleteView
     inspect_view_enabled = True
+    index_results_template_name = "heretostay/admin/signatures_results.html"
     copy_view_enabled = False
     form_fields = []
     list_display = [

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -214,3 +215,25 @@ def test_delete_needs_permission_and_is_audited(
     assert entry.data["supporter"] == str(sig.public_id)
     # The audit trail says who deleted which record without keeping the person's data.
     assert "Delete Me" not in str(entry.data) and "delete@example.org" not in str(entry.data)
+
+
+def test_export_links_follow_filters_changed_in_place(client, organizer, petition, add_signature):
+    add_signature(petition, name="Paper Person", email="p@example.org", source=Source.PAPER)
+    add_signature(petition, name="Web Person", email="w@example.org")
+    client.force_login(organizer)
+    # Wagtail re-renders only the results when filters change; the links come with them.
+    results = client.get(
+        reverse("heretostay_signatures:index_results"),
+        {"source": "paper", "signed_from": "2020-01-01", "signed_to": "2100-01-01"},
+    )
+    html = results.content.decode()
+    assert "Export this 1 signature:" in html
+    csv_url = next(u for u in re.findall(r'href="([^"]+)"', html) if "export=csv" in u)
+    csv_url = csv_url.replace("&amp;", "&")
+    assert csv_url.startswith(reverse(INDEX) + "?") and "source=paper" in csv_url
+    rows = list(csv.DictReader(io.StringIO(export_text(client.get(csv_url)))))
+    assert [row["Name"] for row in rows] == ["Paper Person"]
+    entry = ModelLogEntry.objects.get(action="heretostay.export")
+    assert set(entry.data["filters"]) == {"source", "signed"}
+    assert entry.data["filters"]["source"] == "paper"
+    assert entry.data["filters"]["signed"].startswith("2020-01-01")
