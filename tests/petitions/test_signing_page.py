@@ -152,3 +152,13 @@ def test_optional_fields_follow_the_petition_settings(client, sign_page, petitio
     response = sign_page(petition, postal_code=None, comment=None)
     assert response.status_code == 400 and "phone" in response.context["form"].errors
     assert sign_page(petition, phone="+1 312 555 0123").status_code == 302
+
+
+def test_spanish_page_speaks_spanish_and_links_to_english(client, petition, petition_es):
+    html = client.get(petition_es.url).content.decode()
+    assert "Hagamos de nuestra ciudad una ciudad santuario" in html
+    assert "Firma la petición" in html and "Lo que pedimos" in html
+    assert "(obligatorio)" in html and "Copiar enlace" in html
+    # Language names are written in their own language, for people looking for theirs.
+    assert f'<a href="{petition.url}" hreflang="en" lang="en">English</a>' in html
+    assert 'aria-current="page" lang="es">Español</span>' in html
