@@ -81,7 +81,11 @@ def iter_ndjson(queryset, columns):
 
 
 def write_xlsx(queryset, columns, fileobj):
-    """Write an XLSX file with openpyxl's write-only (streaming) workbook."""
+    """Write an XLSX file with openpyxl's write-only (streaming) workbook.
+
+    Every cell is typed as text, which is what neutralizes formulas in XLSX (a text cell
+    is never evaluated), so values such as phone numbers keep their leading ``+``.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -91,8 +95,8 @@ def write_xlsx(queryset, columns, fileobj):
     for row in rows(queryset, columns):
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, neutralize(value))
-            cell.data_type = "s"  # never a formula
+            cell = WriteOnlyCell(sheet, value)
+            cell.data_type = "s"  # text, never a formula
             cells.append(cell)
         sheet.append(cells)
     workbook.save(fileobj)

@@ -171,6 +171,13 @@ class CampaignPage(RoutablePageMixin, Page):
 
         return TemplateResponse(request, self.thanks_template, self.get_context(request))
 
+    @path("count/", name="count")
+    def live_count(self, request):
+        """Public JSON figures (no personal data), e.g. for embeds and scripts."""
+        from ..views.counts import campaign_count
+
+        return campaign_count(request, self)
+
     def record(self, form, ip):
         raise NotImplementedError
 

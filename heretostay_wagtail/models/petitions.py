@@ -18,6 +18,7 @@ from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from ..admin.panels import SignatureCountPanel
 from ..blocks import CampaignBodyBlock
 from .campaigns import CampaignPage, Source
 
@@ -88,6 +89,7 @@ class PetitionPage(CampaignPage):
     ]
 
     content_panels = CampaignPage.content_panels + [
+        SignatureCountPanel(),
         InlinePanel(
             "targets", label=_("Targets"), min_num=1, heading=_("Who can give you what you want?")
         ),

@@ -1,0 +1,85 @@
+"""Helpers for the petition tests: sign as a supporter would, through the page."""
+
+import pytest
+
+from heretostay_wagtail import signing
+from heretostay_wagtail.models import Source
+
+
+def form_data(**overrides):
+    data = {
+        "name": "Rosa Parks",
+        "email": "rosa@example.org",
+        "postal_code": "62701",
+        "phone": "",
+        "comment": "",
+        "website": "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def sign_page(client):
+    """POST the public form of ``page`` like a browser would, from ``ip``."""
+
+    def post(page, ip="198.51.100.7", follow=False, **fields):
+        return client.post(page.url, form_data(**fields), REMOTE_ADDR=ip, follow=follow)
+
+    return post
+
+
+@pytest.fixture
+def add_signature():
+    """Create a signature through the signing service (the only way one is created)."""
+
+    def add(petition, source=Source.WEB, language="en", **fields):
+        data = {"name": "Rosa Parks", "email": "rosa@example.org", "postal_code": "62701"}
+        data.update(fields)
+        return signing.sign(petition, data, source=source, language=language).signature
+
+    return add
+
+
+@pytest.fixture
+def make_other_petition(home):
+    from tests.conftest import make_petition
+
+    def make(**kwargs):
+        kwargs.setdefault("title", "Fund legal defense")
+        kwargs.setdefault("slug", "legal-defense")
+        return make_petition(home, **kwargs)
+
+    return make
+
+
+# wagtail-localize publishes translated pages in ``transaction.on_commit``, which never
+# fires inside a test transaction: the root fixtures leave the Spanish pages as drafts,
+# so /es/ URLs would be served by the English pages. These overrides run the callbacks.
+@pytest.fixture
+def home_es(home, locales, django_capture_on_commit_callbacks):
+    from example_site.demo.localize import translate
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = translate(home, locales["es"], {"Home": "Inicio"})
+    page.refresh_from_db()
+    assert page.live
+    return page
+
+
+@pytest.fixture
+def petition_es(petition, home_es, locales, django_capture_on_commit_callbacks):
+    from example_site.demo.localize import translate
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = translate(
+            petition,
+            locales["es"],
+            {
+                "Make our city a sanctuary city": "Hagamos de nuestra ciudad una ciudad santuario",
+                "Pass a sanctuary ordinance.": "Aprueben una ordenanza santuario.",
+            },
+        )
+    page.refresh_from_db()
+    assert page.live
+    return page.specific

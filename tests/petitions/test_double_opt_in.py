@@ -1,0 +1,112 @@
+"""Double opt-in as supporters meet it: an email, a page with a button, a POST."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+
+from heretostay_wagtail import tokens
+from heretostay_wagtail.models import CampaignCounter, Signature
+
+pytestmark = pytest.mark.django_db
+
+DOUBLE_OPT_IN = {"DOUBLE_OPT_IN": True}
+
+
+def count(petition):
+    return CampaignCounter.totals(petition.campaign_key)["count"]
+
+
+def confirm_path(message):
+    url = re.search(r"https?://testserver(/\S+/confirm/\S+/)", message.body).group(1)
+    return url
+
+
+@pytest.fixture
+def signed(sign_page, django_capture_on_commit_callbacks):
+    """Sign through the page; the confirmation task runs when the transaction commits."""
+
+    def sign(page, **fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = sign_page(page, follow=True, **fields)
+        return response
+
+    return sign
+
+
+@override_settings(HERETOSTAY=DOUBLE_OPT_IN)
+def test_signature_counts_only_after_the_button_is_pressed(client, signed, petition):
+    response = signed(petition)
+    assert "Check your email" in response.content.decode()
+    sig = Signature.objects.get()
+    assert sig.confirmed_at is None and count(petition) == 0
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["rosa@example.org"]
+    path = confirm_path(mail.outbox[0])
+    sig.refresh_from_db()
+    assert sig.confirmation_sent_at is not None and sig.send_attempts == 1
+
+    # An email scanner following the link (GET) must not confirm.
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "Confirm my signature" in page.content.decode()
+    sig.refresh_from_db()
+    assert sig.confirmed_at is None and count(petition) == 0
+
+    done = client.post(path)
+    assert done.status_code == 200 and "is confirmed" in done.content.decode()
+    sig.refresh_from_db()
+    assert sig.confirmed_at is not None and count(petition) == 1
+    # Pressing again does not count twice.
+    client.post(path)
+    assert count(petition) == 1
+
+
+@override_settings(HERETOSTAY=DOUBLE_OPT_IN)
+def test_confirmation_email_and_page_are_in_the_signers_language(
+    client, signed, petition, petition_es
+):
+    signed(petition_es, email="ana@example.org")
+    message = mail.outbox[0]
+    assert "Por favor" in message.subject or "Confirma" in message.subject
+    path = confirm_path(message)
+    assert path.startswith("/es/")
+    assert 'lang="es"' in client.get(path).content.decode()
+
+
+@override_settings(HERETOSTAY=DOUBLE_OPT_IN)
+def test_bad_or_foreign_tokens_are_refused(client, signed, petition, make_other_petition):
+    signed(petition)
+    sig = Signature.objects.get()
+    base = petition.url + "confirm/"
+    for token in ("nonsense", tokens.make("confirm", sig.public_id) + "x"):
+        response = client.post(base + token + "/")
+        assert response.status_code == 400
+        assert "not valid or has expired" in response.content.decode()
+    # A valid token for this signature does nothing on another petition.
+    other = make_other_petition()
+    token = tokens.make("confirm", sig.public_id)
+    assert client.post(other.url + "confirm/" + token + "/").status_code == 400
+    # Nor does a token made for another purpose.
+    assert client.post(base + tokens.make("pledge", sig.public_id) + "/").status_code == 400
+    sig.refresh_from_db()
+    assert sig.confirmed_at is None and count(petition) == 0
+
+
+@override_settings(
+    HERETOSTAY={**DOUBLE_OPT_IN, "MAX_SEND_ATTEMPTS": 3},
+    EMAIL_BACKEND="tests.petitions.failing_email.EmailBackend",
+)
+def test_failed_confirmation_email_keeps_the_signature_and_retries(signed, petition):
+    response = signed(petition)
+    assert response.status_code == 200  # the supporter still sees the thank-you page
+    sig = Signature.objects.get()
+    assert sig.send_attempts == 3  # tried, then retried up to MAX_SEND_ATTEMPTS
+    assert sig.confirmation_sent_at is None and sig.confirmed_at is None
+
+    # Once email works again, signing again sends the link (and still one signature).
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        signed(petition, email="ROSA@example.org")
+    assert Signature.objects.count() == 1 and len(mail.outbox) == 1
+    sig.refresh_from_db()
+    assert sig.confirmation_sent_at is not None
