@@ -46,7 +46,7 @@ def test_opt_in_records_the_consent_text_shown(sign_page, petition):
 @pytest.mark.parametrize(
     "fields, field, message",
     [
-        ({"email": "not-an-email"}, "email", "Enter a valid email address."),
+        ({"email": "not-an-email"}, "email", "Enter a valid email address, for example name@example.com."),
         ({"phone": "12"}, "phone", "Enter a valid phone number, for example (555) 555-0123."),
         ({"name": "N" * 201}, "name", "Ensure this value has at most 200 characters"),
         ({"postal_code": ""}, "postal_code", "This field is required."),
@@ -74,7 +74,7 @@ def test_validation_errors_are_translated_on_the_spanish_page(sign_page, petitio
     assert response.status_code == 400
     html = response.content.decode()
     assert 'lang="es"' in html
-    assert "Introduzca una dirección de correo electrónico válida." in html
+    assert "Escribe un correo electrónico válido, por ejemplo nombre@ejemplo.com." in html
 
 
 def test_honeypot_gets_the_thank_you_page_but_nothing_is_saved(sign_page, petition):
