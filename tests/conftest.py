@@ -36,9 +36,21 @@ def home(locales):
     return home
 
 
+def translate_live(instance, locale, strings, capture):
+    """``translate`` and publish: wagtail-localize publishes on commit, which a test's
+    transaction never reaches, so run the on-commit callbacks here."""
+    with capture(execute=True):
+        translated = translate(instance, locale, strings)
+    translated.refresh_from_db()
+    assert translated.live
+    return translated.specific
+
+
 @pytest.fixture
-def home_es(home, locales):
-    return translate(home, locales["es"], {"Home": "Inicio"})
+def home_es(home, locales, django_capture_on_commit_callbacks):
+    return translate_live(
+        home, locales["es"], {"Home": "Inicio"}, django_capture_on_commit_callbacks
+    )
 
 
 def make_petition(parent, **kwargs):
@@ -66,14 +78,15 @@ def petition(home):
 
 
 @pytest.fixture
-def petition_es(petition, home_es, locales):
-    return translate(
+def petition_es(petition, home_es, locales, django_capture_on_commit_callbacks):
+    return translate_live(
         petition,
         locales["es"],
         {
             "Make our city a sanctuary city": "Hagamos de nuestra ciudad una ciudad santuario",
             "Pass a sanctuary ordinance.": "Aprueben una ordenanza santuario.",
         },
+        django_capture_on_commit_callbacks,
     )
 
 

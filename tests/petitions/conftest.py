@@ -51,35 +51,3 @@ def make_other_petition(home):
         return make_petition(home, **kwargs)
 
     return make
-
-
-# wagtail-localize publishes translated pages in ``transaction.on_commit``, which never
-# fires inside a test transaction: the root fixtures leave the Spanish pages as drafts,
-# so /es/ URLs would be served by the English pages. These overrides run the callbacks.
-@pytest.fixture
-def home_es(home, locales, django_capture_on_commit_callbacks):
-    from example_site.demo.localize import translate
-
-    with django_capture_on_commit_callbacks(execute=True):
-        page = translate(home, locales["es"], {"Home": "Inicio"})
-    page.refresh_from_db()
-    assert page.live
-    return page
-
-
-@pytest.fixture
-def petition_es(petition, home_es, locales, django_capture_on_commit_callbacks):
-    from example_site.demo.localize import translate
-
-    with django_capture_on_commit_callbacks(execute=True):
-        page = translate(
-            petition,
-            locales["es"],
-            {
-                "Make our city a sanctuary city": "Hagamos de nuestra ciudad una ciudad santuario",
-                "Pass a sanctuary ordinance.": "Aprueben una ordenanza santuario.",
-            },
-        )
-    page.refresh_from_db()
-    assert page.live
-    return page.specific

@@ -46,7 +46,11 @@ def test_opt_in_records_the_consent_text_shown(sign_page, petition):
 @pytest.mark.parametrize(
     "fields, field, message",
     [
-        ({"email": "not-an-email"}, "email", "Enter a valid email address, for example name@example.com."),
+        (
+            {"email": "not-an-email"},
+            "email",
+            "Enter a valid email address, for example name@example.com.",
+        ),
         ({"phone": "12"}, "phone", "Enter a valid phone number, for example (555) 555-0123."),
         ({"name": "N" * 201}, "name", "Ensure this value has at most 200 characters"),
         ({"postal_code": ""}, "postal_code", "This field is required."),
