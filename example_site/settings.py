@@ -124,6 +124,15 @@ LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
     ("en", _("English")),
     ("es", _("Spanish")),
 ]
+# heretostay: languages the demo's defense cards are published in (see docs/cards.md).
+LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = LANGUAGES + [
+    ("ar", "العربية"),
+    ("zh-hans", "简体中文"),
+    ("ko", "한국어"),
+    ("pa", "ਪੰਜਾਬੀ"),
+    ("ti", "ትግርኛ"),
+    ("fa", "فارسی"),
+]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_DIR / "var" / "static"

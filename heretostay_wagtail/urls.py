@@ -4,6 +4,16 @@ is fine: views switch to the language of the record they serve).
     path("campaigns/", include("heretostay_wagtail.urls")),
 """
 
+from django.urls import path
+
+from .views import cards
+
 app_name = "heretostay"
 
-urlpatterns = []
+urlpatterns = [
+    path(
+        "cards/<uuid:key>/<str:language>/<str:fmt>/",
+        cards.card_download,
+        name="card_download",
+    ),
+]

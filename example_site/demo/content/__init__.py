@@ -1,5 +1,6 @@
 """Demo content, one module per feature. Each loader takes (home_en, home_es)."""
 
+from .guides import load as load_guides
 from .petitions import load as load_petitions
 
-CONTENT_LOADERS = [load_petitions]
+CONTENT_LOADERS = [load_petitions, load_guides]
