@@ -37,7 +37,14 @@ def sheet_geometry(paper):
         y = top + r * CARD_H
         for x in (left - MARK_GAP - MARK_LEN, left + COLUMNS * CARD_W + MARK_GAP):
             marks.append({"x": x, "y": y, "w": MARK_LEN, "h": 0})
-    return {"page_w": page_w, "page_h": page_h, "slots": slots, "marks": marks}
+    # Strings, so the active locale never prints "612,0pt" into the CSS.
+    fmt = "{:.2f}".format
+    return {
+        "page_w": fmt(page_w),
+        "page_h": fmt(page_h),
+        "slots": [{k: fmt(v) for k, v in slot.items()} for slot in slots],
+        "marks": [{k: fmt(v) for k, v in mark.items()} for mark in marks],
+    }
 
 
 def render_card_pdf(card, fmt):

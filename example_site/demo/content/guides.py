@@ -17,8 +17,7 @@ HOLDER_EN = (
     "I have the right to stay silent. I can say: I choose to remain silent.\n"
     "I do not have to open the door. Ask for a warrant signed by a judge.\n"
     "I do not agree to any search of me, my home or my car.\n"
-    "I will not sign anything until I talk to a lawyer.\n"
-    "I can show this card and calmly stay quiet."
+    "I will not sign anything until I talk to a lawyer."
 )
 
 #: Holder side in each sample language: (heading, rights text, hotline label).
@@ -29,8 +28,7 @@ SAMPLE_CARDS = {
         "Tengo derecho a guardar silencio. Puedo decir: Elijo quedarme callado.\n"
         "No tengo que abrir la puerta. Pida una orden firmada por un juez.\n"
         "No acepto ningún registro de mi persona, mi casa ni mi carro.\n"
-        "No firmaré nada hasta hablar con un abogado.\n"
-        "Puedo mostrar esta tarjeta y quedarme en calma y en silencio.",
+        "No firmaré nada hasta hablar con un abogado.",
         "Línea de ayuda",
     ),
     "ar": (
@@ -121,9 +119,10 @@ GUIDE_ES = {
 def card_strings(language):
     heading, text, label = SAMPLE_CARDS[language]
     en_heading, en_text, en_label = SAMPLE_CARDS["en"]
+    # wagtail-localize extracts a multi-line text field as one segment, lines joined by <br/>.
     return {
         en_heading: heading,
-        en_text: text,
+        en_text.replace("\n", "<br/>"): text.replace("\n", "<br/>"),
         en_label: label,
         "Know your rights card": {"es": "Tarjeta de derechos"}.get(
             language, "Know your rights card"
@@ -131,7 +130,7 @@ def card_strings(language):
     }
 
 
-def load_cards(locale_en):
+def load_cards(locale_en, languages=None):
     card = DefenseCard.objects.filter(locale=locale_en, title="Know your rights card").first()
     if card is None:
         heading, text, label = SAMPLE_CARDS["en"]
@@ -144,7 +143,7 @@ def load_cards(locale_en):
             hotline="+1 202 555 0143",
             hotline_label=label,
         )
-    for language in SAMPLE_CARDS:
+    for language in languages or SAMPLE_CARDS:
         if language == "en":
             continue
         locale, _ = Locale.objects.get_or_create(language_code=language)
