@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 
 from example_site.demo.content.guides import GUIDE_ES, SAMPLE_CARDS, guide_body, load_cards
 from example_site.demo.localize import translate
@@ -47,4 +47,17 @@ def guide(home, card, petition):
 
 @pytest.fixture
 def guide_es(guide, home_es, petition_es, locales):
-    return translate(guide, locales["es"], GUIDE_ES)
+    # The shared home_es fixture leaves the Spanish home unpublished (its source page has
+    # no revision), which would make /es/ URLs fall back to the English tree.
+    # Likewise translated pages come out as drafts inside a test transaction; publish them.
+    for page in (home_es, petition_es):
+        _publish(page)
+    return _publish(translate(guide, locales["es"], GUIDE_ES))
+
+
+def _publish(page):
+    page = Page.objects.get(pk=page.pk).specific
+    if not page.live:
+        (page.get_latest_revision() or page.save_revision()).publish()
+        page.refresh_from_db()
+    return page

@@ -148,7 +148,7 @@ def test_download_through_url(client, card_es):
 )
 def test_bad_download_urls_are_404(client, card_es, path):
     url = path.format(key=card_es.translation_key, other=uuid.uuid4())
-    assert client.get(url).status_code == 404
+    assert client.get(url, follow=True).status_code == 404
 
 
 def test_download_is_get_only(client, card_es):
