@@ -21,26 +21,37 @@ class DefenseCardBlock(blocks.StructBlock):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def card_in_language(self, value):
-        card = value.get("card")
-        return card.localized if card is not None else None
+    def card_in_language(self, value, context=None):
+        """The card in the language of the page being shown.
 
-    def downloads(self, value):
+        wagtail-localize already points a translated page to the translated card; the
+        page's locale covers pages translated before the card was. Never the visitor's
+        active language: API clients of a Spanish page get the Spanish card.
+        """
+        card = value.get("card")
+        page = (context or {}).get("page")
+        if card is None or page is None or not hasattr(page, "locale_id"):
+            return card
+        if card.locale_id == page.locale_id:
+            return card
+        return card.get_translation_or_none(page.locale) or card
+
+    def downloads(self, value, context=None):
         from ..cards.files import download_links
 
-        card = self.card_in_language(value)
+        card = self.card_in_language(value, context)
         if card is None:
             return []
         return download_links(card, value.get("formats") or list(FORMATS))
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        context["card"] = self.card_in_language(value)
-        context["downloads"] = self.downloads(value)
+        context["card"] = self.card_in_language(value, parent_context)
+        context["downloads"] = self.downloads(value, parent_context)
         return context
 
     def get_api_representation(self, value, context=None):
-        card = self.card_in_language(value)
+        card = self.card_in_language(value, context)
         return {
             "heading": value.get("heading"),
             "text": value.get("text"),
@@ -53,7 +64,7 @@ class DefenseCardBlock(blocks.StructBlock):
             },
             "downloads": [
                 {k: link[k] for k in ("format", "url", "content_type", "filename", "label")}
-                for link in self.downloads(value)
+                for link in self.downloads(value, context)
             ],
         }
 

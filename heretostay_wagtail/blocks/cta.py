@@ -48,19 +48,27 @@ class CampaignActionBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=200, required=False, label=_("Heading"))
     text = blocks.TextBlock(max_length=1000, required=False, label=_("Text"))
 
-    def campaign(self, value):
-        """The chosen campaign in the current language, if it is live; else None."""
+    def campaign(self, value, context=None):
+        """The chosen campaign in the language of the page shown (else the active
+        language), if it is live and accepts sign-ups; else None."""
         page = value.get("page")
         if page is None:
             return None
-        page = page.specific.localized
+        host = (context or {}).get("page")
+        if host is not None and hasattr(host, "locale_id") and host.locale_id != page.locale_id:
+            translated = page.get_translation_or_none(host.locale)
+            page = (translated if translated is not None and translated.live else page).specific
+        elif host is None:
+            page = page.specific.localized
+        else:
+            page = page.specific
         if not page.live or getattr(page, "form_class", None) is None:
             return None
         return page
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        campaign = self.campaign(value)
+        campaign = self.campaign(value, parent_context)
         context["campaign"] = campaign
         context["closed_reason"] = None
         context["form"] = None
@@ -76,7 +84,7 @@ class CampaignActionBlock(blocks.StructBlock):
         return context
 
     def get_api_representation(self, value, context=None):
-        campaign = self.campaign(value)
+        campaign = self.campaign(value, context)
         if campaign is None:
             return {"page": None, "heading": value.get("heading"), "text": value.get("text")}
         return {

@@ -162,3 +162,16 @@ def test_editor_adds_card_snippet_in_admin(superuser, client, locales):
     assert response.status_code == 200  # form shown again with the error
     assert "hotline" in response.context["form"].errors
     assert not DefenseCard.objects.exists()
+
+
+def test_spanish_page_api_gives_spanish_card_whatever_the_active_language(guide_es):
+    translation.activate("en")
+    block = next(b for b in guide_es.body if b.block_type == "defense_card")
+    for context in (None, {"page": guide_es}):
+        data = block.block.get_api_representation(block.value, context)
+        assert data["card"]["language"] == "es"
+        assert all("/es/" in d["url"] for d in data["downloads"])
+    cta = next(b for b in guide_es.body if b.block_type == "campaign_action")
+    data = cta.block.get_api_representation(cta.value, {"page": guide_es})
+    assert "/es/" in data["page"]["url"]
+    assert "email" not in str(data)
