@@ -175,3 +175,49 @@ def test_spanish_page_api_gives_spanish_card_whatever_the_active_language(guide_
     data = cta.block.get_api_representation(cta.value, {"page": guide_es})
     assert "/es/" in data["page"]["url"]
     assert "email" not in str(data)
+
+
+def test_editor_builds_guide_from_blocks_in_admin(superuser, client, home):
+    from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+    client.force_login(superuser)
+    url = f"/admin/pages/add/heretostay/rightsguidepage/{home.pk}/"
+
+    def post(phone):
+        hotline = {"name": "Hotline", "phone": phone, "hours": "", "languages": "", "note": ""}
+        data = nested_form_data(
+            {
+                "title": "Our guide",
+                "slug": "our-guide",
+                "last_legal_review": "2026-11-01",
+                "reviewed_by": "Clinic",
+                "intro": rich_text("<p>Read this.</p>"),
+                "body": streamfield(
+                    [
+                        ("hotline", hotline),
+                        (
+                            "donate",
+                            {
+                                "heading": "Give",
+                                "text": "",
+                                "button_text": "Donate",
+                                "url": "https://example.org/give",
+                            },
+                        ),
+                    ]
+                ),
+                "action-publish": "publish",
+            }
+        )
+        return client.post(url, data)
+
+    response = post("12")  # not a phone number: the form comes back, nothing saved
+    assert response.status_code == 200
+    assert not RightsGuidePage.objects.filter(slug="our-guide").exists()
+
+    response = post("(202) 555-0143")
+    assert response.status_code == 302, response.context["form"].errors
+    guide = RightsGuidePage.objects.get(slug="our-guide")
+    assert guide.live
+    html = client.get(guide.url).content.decode()
+    assert 'href="tel:+12025550143"' in html and "Last legal review" in html
