@@ -211,6 +211,36 @@ def test_editor_builds_guide_from_blocks_in_admin(superuser, client, home):
         )
         return client.post(url, data)
 
+    # Preview before publishing.
+    preview_url = url + "preview/"
+    data = nested_form_data(
+        {
+            "title": "Our guide",
+            "slug": "our-guide",
+            "last_legal_review": "2026-11-01",
+            "reviewed_by": "Clinic",
+            "intro": rich_text("<p>Read this.</p>"),
+            "body": streamfield(
+                [
+                    (
+                        "say_this",
+                        {
+                            "heading": "Say",
+                            "lines": {
+                                "count": 1,
+                                "0": {"value": "I stay silent.", "deleted": "", "order": 0},
+                            },
+                        },
+                    )
+                ]
+            ),
+        }
+    )
+    assert client.post(preview_url, data).json()["is_valid"] is True
+    preview = client.get(preview_url)
+    assert preview.status_code == 200
+    assert "I stay silent." in preview.content.decode()
+
     response = post("12")  # not a phone number: the form comes back, nothing saved
     assert response.status_code == 200
     assert not RightsGuidePage.objects.filter(slug="our-guide").exists()
