@@ -12,6 +12,7 @@ class ChecklistBlock(blocks.StructBlock):
     items = blocks.ListBlock(
         blocks.CharBlock(max_length=300, label=_("Item")),
         min_num=1,
+        max_num=30,
         label=_("Checklist items"),
         help_text=_("For example: Memorize two emergency phone numbers."),
     )
@@ -30,7 +31,7 @@ class ResourceLinkBlock(blocks.StructBlock):
 
 class ResourceLinksBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=200, required=False, label=_("Heading"))
-    links = blocks.ListBlock(ResourceLinkBlock(), min_num=1, label=_("Links"))
+    links = blocks.ListBlock(ResourceLinkBlock(), min_num=1, max_num=30, label=_("Links"))
 
     class Meta:
         icon = "link"
@@ -54,7 +55,7 @@ class ActionStepsBlock(blocks.StructBlock):
     """The weekly action list: save the card, read, attend, call, donate."""
 
     heading = blocks.CharBlock(max_length=200, required=False, label=_("Heading"))
-    steps = blocks.ListBlock(ActionStepBlock(), min_num=1, label=_("Steps"))
+    steps = blocks.ListBlock(ActionStepBlock(), min_num=1, max_num=20, label=_("Steps"))
 
     class Meta:
         icon = "list-ol"

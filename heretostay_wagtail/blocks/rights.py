@@ -16,6 +16,7 @@ class SayThisBlock(blocks.StructBlock):
     lines = blocks.ListBlock(
         blocks.CharBlock(max_length=LINE, label=_("Line")),
         min_num=1,
+        max_num=20,
         label=_("Lines to say"),
         help_text=_('Short sentences to say out loud, e.g. "I do not consent to a search."'),
     )
@@ -28,8 +29,8 @@ class SayThisBlock(blocks.StructBlock):
 
 class DoDontBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=200, required=False, label=_("Heading"))
-    do = blocks.ListBlock(blocks.CharBlock(max_length=LINE), label=_("Do"))
-    dont = blocks.ListBlock(blocks.CharBlock(max_length=LINE), label=_("Don't"))
+    do = blocks.ListBlock(blocks.CharBlock(max_length=LINE), max_num=20, label=_("Do"))
+    dont = blocks.ListBlock(blocks.CharBlock(max_length=LINE), max_num=20, label=_("Don't"))
 
     class Meta:
         icon = "list-ul"
@@ -57,7 +58,10 @@ class WarrantExplainerBlock(blocks.StructBlock):
         max_length=200, label=_("Judicial warrant title"), default="Judicial warrant"
     )
     judicial = blocks.RichTextBlock(
-        features=["bold", "italic", "ul"], label=_("Judicial warrant"), default=JUDICIAL
+        features=["bold", "italic", "ul"],
+        label=_("Judicial warrant"),
+        default=JUDICIAL,
+        max_length=2000,
     )
     administrative_title = blocks.CharBlock(
         max_length=200,
@@ -68,6 +72,7 @@ class WarrantExplainerBlock(blocks.StructBlock):
         features=["bold", "italic", "ul"],
         label=_("Administrative warrant"),
         default=ADMINISTRATIVE,
+        max_length=2000,
     )
     tip = blocks.TextBlock(
         max_length=500,
@@ -102,7 +107,7 @@ class Scenario:
 
 class ScenarioContentBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(
-        features=["bold", "italic", "link", "ol", "ul"], label=_("Paragraph")
+        features=["bold", "italic", "link", "ol", "ul"], label=_("Paragraph"), max_length=5000
     )
     say_this = SayThisBlock()
     do_dont = DoDontBlock()
@@ -121,7 +126,10 @@ class ScenarioBlock(blocks.StructBlock):
         help_text=_("Leave blank to use the scenario's name."),
     )
     intro = blocks.RichTextBlock(
-        features=["bold", "italic", "link"], required=False, label=_("Introduction")
+        features=["bold", "italic", "link"],
+        required=False,
+        label=_("Introduction"),
+        max_length=2000,
     )
     content = ScenarioContentBlock(label=_("Content"))
 
