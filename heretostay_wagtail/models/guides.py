@@ -87,6 +87,7 @@ class RightsGuidePage(RoutablePageMixin, Page):
         )
         if not store.exists(name):
             name = store.save(name, ContentFile(self.render_pdf(request)))
+            _purge_other_files(store, name)
         return FileResponse(
             store.open(name, "rb"),
             filename=f"{self.slug}-{self.locale.language_code}.pdf",
@@ -98,3 +99,16 @@ class RightsGuidePage(RoutablePageMixin, Page):
 
         with translation.override(self.locale.language_code):
             return render_pdf(self.pdf_template, {"page": self, "pdf": True}, request=request)
+
+
+def _purge_other_files(store, keep):
+    """Remove PDFs of earlier revisions of this guide in this language."""
+    folder = posixpath.dirname(keep)
+    try:
+        _dirs, names = store.listdir(folder)
+    except (NotImplementedError, FileNotFoundError, OSError):
+        return
+    for filename in names:
+        path = posixpath.join(folder, filename)
+        if path != keep:
+            store.delete(path)

@@ -251,3 +251,18 @@ def test_editor_builds_guide_from_blocks_in_admin(superuser, client, home):
     assert guide.live
     html = client.get(guide.url).content.decode()
     assert 'href="tel:+12025550143"' in html and "Last legal review" in html
+
+
+def test_guide_pdf_is_cached_per_revision(client, guide):
+    from django.core.files.storage import storages
+
+    store = storages["default"]
+    folder = f"heretostay/guides/{guide.translation_key}/en"
+    b"".join(client.get(guide.url + "pdf/").streaming_content)
+    assert len(store.listdir(folder)[1]) == 1
+    guide.title = "Know your rights (updated)"
+    guide.save_revision().publish()
+    pdf = b"".join(client.get(guide.url + "pdf/").streaming_content)
+    assert "Know your rights (updated)" in "".join(page_texts(pdf))
+    guide.refresh_from_db()
+    assert store.listdir(folder)[1] == [f"{guide.live_revision_id}.pdf"]
