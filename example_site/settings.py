@@ -126,6 +126,15 @@ LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
 ]
 # The example site's own strings (home page); the package ships its catalogue itself.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# heretostay: languages the demo's defense cards are published in (see docs/cards.md).
+LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = LANGUAGES + [
+    ("ar", "العربية"),
+    ("zh-hans", "简体中文"),
+    ("ko", "한국어"),
+    ("pa", "ਪੰਜਾਬੀ"),
+    ("ti", "ትግርኛ"),
+    ("fa", "فارسی"),
+]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_DIR / "var" / "static"

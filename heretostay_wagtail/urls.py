@@ -6,10 +6,15 @@ is fine: views switch to the language of the record they serve).
 
 from django.urls import path
 
-from .views import pledges
+from .views import cards, pledges
 
 app_name = "heretostay"
 
 urlpatterns = [
     path("sms/stop/", pledges.sms_stop, name="sms_stop"),
+    path(
+        "cards/<uuid:key>/<str:language>/<str:fmt>/",
+        cards.card_download,
+        name="card_download",
+    ),
 ]

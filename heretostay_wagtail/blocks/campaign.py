@@ -1,8 +1,14 @@
-"""The body stream of campaign pages."""
+"""The body stream of campaign pages and guides."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
+
+from .cards import DefenseCardBlock
+from .contact import HotlineBlock
+from .cta import CampaignActionBlock, DonateBlock
+from .preparedness import ActionStepsBlock, ChecklistBlock, ResourceLinksBlock
+from .rights import DoDontBlock, SayThisBlock, ScenarioBlock, WarrantExplainerBlock
 
 
 class CampaignBodyBlock(blocks.StreamBlock):
@@ -11,6 +17,25 @@ class CampaignBodyBlock(blocks.StreamBlock):
         features=["bold", "italic", "link", "ol", "ul"], label=_("Paragraph")
     )
     image = ImageBlock(label=_("Image"))
+    say_this = SayThisBlock()
+    do_dont = DoDontBlock()
+    warrant = WarrantExplainerBlock()
+    hotline = HotlineBlock()
+    checklist = ChecklistBlock()
+    resources = ResourceLinksBlock()
+    action_steps = ActionStepsBlock()
+    donate = DonateBlock()
+    campaign_action = CampaignActionBlock()
+    defense_card = DefenseCardBlock()
 
     class Meta:
         label = _("Body")
+
+
+class GuideBodyBlock(CampaignBodyBlock):
+    """A guide is organized by scenario, plus everything campaign pages can use."""
+
+    scenario = ScenarioBlock()
+
+    class Meta:
+        label = _("Guide")

@@ -1,6 +1,7 @@
 """Demo content, one module per feature. Each loader takes (home_en, home_es)."""
 
+from .guides import load as load_guides
 from .petitions import load as load_petitions
 from .pledges import load as load_pledges
 
-CONTENT_LOADERS = [load_petitions, load_pledges]
+CONTENT_LOADERS = [load_petitions, load_pledges, load_guides]
