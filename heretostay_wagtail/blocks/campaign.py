@@ -12,11 +12,16 @@ from .rights import DoDontBlock, SayThisBlock, ScenarioBlock, WarrantExplainerBl
 
 
 class CampaignBodyBlock(blocks.StreamBlock):
-    heading = blocks.CharBlock(max_length=200, label=_("Heading"), form_classname="title")
+    heading = blocks.CharBlock(
+        max_length=200,
+        label=_("Heading"),
+        form_classname="title",
+        template="heretostay/blocks/heading.html",
+    )
     paragraph = blocks.RichTextBlock(
         features=["bold", "italic", "link", "ol", "ul"], label=_("Paragraph")
     )
-    image = ImageBlock(label=_("Image"))
+    image = ImageBlock(label=_("Image"), template="heretostay/blocks/image.html")
     say_this = SayThisBlock()
     do_dont = DoDontBlock()
     warrant = WarrantExplainerBlock()
