@@ -14,8 +14,10 @@ WHY = (
 
 SPANISH = {
     "Make our city a sanctuary city": "Hagamos de nuestra ciudad una ciudad santuario",
-    "Mayor and City Council": "La alcaldía y el Concejo Municipal",
-    "Mayor and City Council of Springfield": "La alcaldía y el Concejo Municipal de Springfield",
+    "Mayor Ana Ruiz": "Alcaldesa Ana Ruiz",
+    "Mayor of Springfield": "Alcaldesa de Springfield",
+    "Springfield City Council": "Concejo Municipal de Springfield",
+    "City council": "Concejo municipal",
     (
         "Pass a sanctuary ordinance that keeps city police and jails from cooperating with "
         "immigration enforcement, and put it in writing."
@@ -65,9 +67,8 @@ def load(home_en, home_es):
             ),
         )
         petition.targets = [
-            PetitionTarget(
-                name="Mayor and City Council of Springfield", role="Mayor and City Council"
-            )
+            PetitionTarget(name="Mayor Ana Ruiz", role="Mayor of Springfield"),
+            PetitionTarget(name="Springfield City Council", role="City council"),
         ]
         home_en.add_child(instance=petition)
         petition.save_revision().publish()
