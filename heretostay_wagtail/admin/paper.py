@@ -5,8 +5,9 @@ downloading and emailing the delivery PDF (names of signers) needs
 ``heretostay.deliver_petition``. Every action that touches personal data is audit-logged.
 """
 
+import functools
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -28,9 +29,29 @@ DELIVER_PERMISSION = "heretostay.deliver_petition"
 DEFAULT_ROWS = 15
 
 
+class Denied(Exception):
+    """Raised inside a view; answered with a plain 403 page (Wagtail would redirect)."""
+
+
+def forbidding(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Denied:
+            return TemplateResponse(
+                request,
+                "heretostay/admin/paper_denied.html",
+                {"page_title": _("Permission denied"), "header_icon": "warning"},
+                status=403,
+            )
+
+    return wrapper
+
+
 def _petition(request, page_id, permission):
     if not request.user.has_perm(permission):
-        raise PermissionDenied
+        raise Denied
     return get_object_or_404(PetitionPage, pk=page_id)
 
 
@@ -55,7 +76,7 @@ def _render(request, template, petition, title, **context):
 
 def tools(request, page_id):
     if not _is_organizer(request.user):
-        raise PermissionDenied
+        raise Denied
     petition = get_object_or_404(PetitionPage, pk=page_id)
     return _render(
         request,
@@ -315,15 +336,17 @@ def email(request, page_id, job_id):
 
 
 urlpatterns = [
-    path("", tools, name="heretostay_paper_tools"),
-    path("sheets/", print_form, name="heretostay_paper_form"),
-    path("enter/", enter, name="heretostay_paper_enter"),
-    path("upload/", upload, name="heretostay_paper_upload"),
-    path("tally/", tally, name="heretostay_paper_tally"),
-    path("deliver/", deliver, name="heretostay_deliver"),
-    path("deliver/<int:job_id>/", job_status, name="heretostay_delivery_job"),
-    path("deliver/<int:job_id>/download/", download, name="heretostay_delivery_download"),
-    path("deliver/<int:job_id>/email/", email, name="heretostay_delivery_email"),
+    path("", forbidding(tools), name="heretostay_paper_tools"),
+    path("sheets/", forbidding(print_form), name="heretostay_paper_form"),
+    path("enter/", forbidding(enter), name="heretostay_paper_enter"),
+    path("upload/", forbidding(upload), name="heretostay_paper_upload"),
+    path("tally/", forbidding(tally), name="heretostay_paper_tally"),
+    path("deliver/", forbidding(deliver), name="heretostay_deliver"),
+    path("deliver/<int:job_id>/", forbidding(job_status), name="heretostay_delivery_job"),
+    path(
+        "deliver/<int:job_id>/download/", forbidding(download), name="heretostay_delivery_download"
+    ),
+    path("deliver/<int:job_id>/email/", forbidding(email), name="heretostay_delivery_email"),
 ]
 
 
