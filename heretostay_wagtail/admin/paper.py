@@ -9,7 +9,7 @@ import functools
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import include, path, reverse
@@ -291,7 +291,8 @@ def job_status(request, page_id, job_id):
 def download(request, page_id, job_id):
     petition, job = _job(request, page_id, job_id)
     if job.status != DeliveryStatus.DONE or not job.file_name:
-        raise Http404
+        messages.warning(request, _("This PDF is not ready yet."))
+        return redirect("heretostay_delivery_job", page_id=petition.pk, job_id=job.pk)
     audit.log(
         petition,
         "heretostay.download",
@@ -313,7 +314,8 @@ def download(request, page_id, job_id):
 def email(request, page_id, job_id):
     petition, job = _job(request, page_id, job_id)
     if job.status != DeliveryStatus.DONE:
-        raise Http404
+        messages.warning(request, _("This PDF is not ready yet."))
+        return redirect("heretostay_delivery_job", page_id=petition.pk, job_id=job.pk)
     form = paper_forms.EmailForm(request.POST or None, auto_id="id_email_%s")
     if request.method == "POST" and form.is_valid():
         recipients = form.cleaned_data["recipients"]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ..models import FieldChoice, PaperSheet, PaperSize
 from ..pdf.render import render_pdf
 
-ALPHABET = "ACDEFHJKMNPQRTUVWXY34679"
+ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
 CODE_LENGTH = 6
 MAX_SHEETS = 50
 ROWS_PER_SHEET = {PaperSize.LETTER: 12, PaperSize.A4: 13}
