@@ -28,6 +28,7 @@ from . import numbering
 logger = logging.getLogger(__name__)
 
 MAX_GROUP_PREFIX = 5
+LINES_PER_BLOCK = 10  # longer blocks re-split more text per line break
 
 
 def storage():
@@ -119,25 +120,38 @@ class ChunkWriter:
     def chunks(self, rows):
         """Yield ``(html, row count)``; a group split across chunks is marked continued.
 
-        One plain paragraph per signer: table or flex layouts cost WeasyPrint 3-5 times
-        as much per row, and the list is most of the work for a large petition.
+        Signers are plain text lines in small ``<pre>`` blocks: per-row boxes (table rows,
+        flex rows, even one paragraph each) cost WeasyPrint several times more, and the
+        list is nearly all of the work for a large petition.
         """
-        parts, count, current = [], 0, None
+        parts, lines, count, current = [], [], 0, None
         with_comments = self.job.include_comments
         grouped = bool(self.job.group_by)
+
+        def flush():
+            if lines:
+                parts.append("<pre>" + "\n".join(lines) + "</pre>")
+                lines.clear()
+
         for row in rows:
             group = row[0]
-            if grouped and (group != current or not parts):
+            if grouped and (group != current or not (parts or lines)):
+                flush()
                 parts.append(self._heading(group, continued=group == current))
                 current = group
             place = f" · {escape(row[2])}" if row[2] else ""
-            parts.append(f"<p>{escape(row[1])}{place} · {self._date(row[3])}</p>")
+            lines.append(f"{escape(row[1])}{place} · {self._date(row[3])}")
             if with_comments and row[4]:
+                flush()
                 parts.append(f'<p class="c">{escape(row[4])}</p>')
+            elif len(lines) >= LINES_PER_BLOCK:
+                flush()
             count += 1
             if count >= self.size:
+                flush()
                 yield self._document(parts), count
                 parts, count = [], 0
+        flush()
         if parts:
             yield self._document(parts), count
 
