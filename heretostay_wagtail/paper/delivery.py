@@ -19,6 +19,7 @@ from django.utils import formats, timezone, translation
 from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..conf import get_setting
 from ..models import CampaignCounter, CampaignSettings, DeliveryStatus, Signature, Source
@@ -101,12 +102,12 @@ class ChunkWriter:
             "heretostay/pdf/delivery_list_head.html",
             {"petition": petition, "include_comments": job.include_comments},
         )
-        self.signed_label = escape(_("signatures"))
         self.continued_label = escape(_("continued"))
         self._dates = {}
+        self.tz = timezone.get_current_timezone()
 
     def _date(self, value):
-        day = timezone.localtime(value).date()
+        day = value.astimezone(self.tz).date()
         if day not in self._dates:
             self._dates[day] = formats.date_format(day, "SHORT_DATE_FORMAT")
         return self._dates[day]
@@ -115,7 +116,10 @@ class ChunkWriter:
         label = escape(_group_label(group))
         count = self.group_counts.get(group, 0)
         extra = f" ({self.continued_label})" if continued else ""
-        return f'<h2>{label}{extra} <span class="count">{count:n} {self.signed_label}</span></h2>'
+        signed = escape(
+            ngettext("%(count)s signature", "%(count)s signatures", count) % {"count": count}
+        )
+        return f'<h2>{label}{extra} <span class="count">{signed}</span></h2>'
 
     def chunks(self, rows):
         """Yield ``(html, row count)``; a group split across chunks is marked continued.

@@ -26,8 +26,8 @@ def _stream(writer, data):
 def join_and_number(parts):
     """One PDF (bytes) from PDF byte strings, with "page / pages" at the bottom centre."""
     writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part)))
+    readers = [PdfReader(io.BytesIO(part)) for part in parts]
+    total = sum(len(reader.pages) for reader in readers)
     font = writer._add_object(
         DictionaryObject(
             {
@@ -38,9 +38,12 @@ def join_and_number(parts):
         )
     )
     save_state = _stream(writer, "q\n")
-    total = len(writer.pages)
-    for number, page in enumerate(writer.pages, start=1):
-        _stamp(writer, page, f"{number} / {total}", font, save_state)
+    number = 0
+    for reader in readers:
+        # add_page per page: PdfWriter.append also merges outlines and links, 3x slower.
+        for page in reader.pages:
+            number += 1
+            _stamp(writer, writer.add_page(page), f"{number} / {total}", font, save_state)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
