@@ -30,6 +30,11 @@ settings.STORAGES = {
         "OPTIONS": {"location": str(WORKDIR / "media")},
     },
 }
+if os.environ.get("BENCH_CHUNK_ROWS"):  # try other chunk sizes without editing settings
+    settings.HERETOSTAY = {
+        **settings.HERETOSTAY,
+        "DELIVERY_CHUNK_ROWS": int(os.environ["BENCH_CHUNK_ROWS"]),
+    }
 django.setup()
 
 

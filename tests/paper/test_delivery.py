@@ -156,7 +156,7 @@ def test_spanish_petition_delivers_in_spanish(
     assert "Hagamos de nuestra ciudad una ciudad santuario" in text
     assert "Lo que pedimos" in text
     assert "Firmas en línea 1" in text
-    assert "Códigos postales que empiezan por 941" in text
+    assert "Códigos postales que empiezan por 941 1 firma" in text
     assert "José Núñez" in text
 
 
