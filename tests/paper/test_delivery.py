@@ -245,3 +245,21 @@ def test_email_to_target_in_spanish(paper_client, petition_es, django_capture_on
         paper_client.post(url, {"recipients": "alcaldia@city.example", "confirm": "on"})
     assert mail.outbox[0].subject.startswith("Petición:")
     assert "Lo que pedimos:" in mail.outbox[0].body
+
+
+def test_failed_render_is_shown_not_raised(
+    paper_client, signed, django_capture_on_commit_callbacks, monkeypatch
+):
+    from heretostay_wagtail.paper import delivery
+
+    def broken(html):
+        raise RuntimeError("renderer exploded")
+
+    monkeypatch.setattr(delivery, "html_to_pdf", broken)
+    job = _generate(paper_client, signed, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.status == "failed" and "renderer exploded" in job.error
+    page = paper_client.get(reverse("heretostay_delivery_job", args=[signed.pk, job.pk]))
+    assert page.status_code == 200
+    assert "The PDF could not be generated" in page.content.decode()
+    assert "Download the PDF" not in page.content.decode()
