@@ -151,4 +151,6 @@ def _required_columns(petition):
         required.append(("postal_code", _("Postal code")))
     if petition.ask_phone == FieldChoice.REQUIRED:
         required.append(("phone", _("Phone")))
+    if petition.ask_comment == FieldChoice.REQUIRED:
+        required.append(("comment", _("Comment")))
     return required

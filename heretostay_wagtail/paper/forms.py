@@ -44,10 +44,14 @@ class EntryRowForm(forms.Form):
     email = forms.CharField(label=_("Email"), required=False, max_length=300)
     postal_code = forms.CharField(label=_("Postal code"), required=False, max_length=40)
     phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=4000)
     opt_in = forms.BooleanField(label=_("Join the mailing list"), required=False)
 
     def __init__(self, *args, petition=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if petition is None or petition.ask_comment != FieldChoice.REQUIRED:
+            # Optional comments aren't printed on sheets, so there is nothing to type in.
+            del self.fields["comment"]
         if petition is not None:
             if petition.ask_postal_code == FieldChoice.OFF:
                 del self.fields["postal_code"]

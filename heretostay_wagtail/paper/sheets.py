@@ -61,6 +61,8 @@ def columns(petition):
         cols.append(("postal_code", _("Postal code")))
     if petition.ask_phone != FieldChoice.OFF:
         cols.append(("phone", _("Phone")))
+    if petition.ask_comment == FieldChoice.REQUIRED:
+        cols.append(("comment", _("Comment")))
     cols.append(("opt_in", _("Join the mailing list")))
     return cols
 
@@ -98,4 +100,6 @@ def _required(petition):
         required.add("postal_code")
     if petition.ask_phone == FieldChoice.REQUIRED:
         required.add("phone")
+    if petition.ask_comment == FieldChoice.REQUIRED:
+        required.add("comment")
     return required

@@ -173,3 +173,17 @@ def test_page_listing_links_to_tools(client, superuser, petition):
     client.force_login(superuser)
     response = client.get(reverse("wagtailadmin_explore", args=[petition.get_parent().pk]))
     assert reverse("heretostay_paper_tools", args=[petition.pk]) in response.content.decode()
+
+
+def test_required_comment_is_a_column(paper_client, make_petition_fixture):
+    petition = make_petition_fixture(slug="comments", ask_comment="required")
+    page = paper_client.get(reverse("heretostay_paper_enter", args=[petition.pk]))
+    assert 'name="form-0-comment"' in page.content.decode()
+    response = _enter(
+        paper_client,
+        petition,
+        {"name": "Ana", "email": "ana@example.org", "postal_code": "94103", "comment": "Yes!"},
+        {"name": "Bo", "email": "bo@example.org", "postal_code": "94103", "comment": ""},
+    )
+    assert "1 added, 0 already signed, 1 rejected." in response.content.decode()
+    assert Signature.objects.get().comment == "Yes!"
