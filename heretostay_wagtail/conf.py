@@ -33,6 +33,12 @@ DEFAULTS = {
     "MAX_NAME_LENGTH": 200,
     "MAX_COMMENT_LENGTH": 2000,
     "MAX_UPLOAD_SIZE": 5 * 1024 * 1024,
+    # Most rows accepted in one CSV upload of paper signatures.
+    "PAPER_MAX_ROWS": 5000,
+    # Signers per WeasyPrint document when building a delivery PDF (bounded memory).
+    "DELIVERY_CHUNK_ROWS": 1500,
+    # Processes rendering delivery PDF chunks in parallel (1 = in the task's own process).
+    "PDF_PROCESSES": 2,
     # Storage alias (Django STORAGES) for generated files: PDFs, card images.
     "STORAGE": "default",
     # Milestones shown once a goal is passed are the goal times these factors.

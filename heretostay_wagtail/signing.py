@@ -33,9 +33,21 @@ def needs_confirmation(source):
 
 
 def sign(
-    petition, data, *, source, ip="", language=None, entered_by=None, sheet_code="", when=None
+    petition,
+    data,
+    *,
+    source,
+    ip="",
+    language=None,
+    entered_by=None,
+    sheet_code="",
+    when=None,
+    consent_text=None,
 ):
     """Record a signature from validated ``data`` (see ``SignatureForm.signer_data``).
+
+    ``consent_text`` overrides the petition's opt-in wording when the supporter agreed to
+    other words, e.g. the consent line printed on a paper sheet.
 
     Returns the new signature, or the existing one for a repeat email: callers must
     answer both the same way so nobody can learn who has signed.
@@ -57,7 +69,7 @@ def sign(
         created_at=now,
         confirmed_at=now if confirmed else None,
         opted_in=opted_in,
-        consent_text=str(petition.get_consent_text()) if opted_in else "",
+        consent_text=str(consent_text or petition.get_consent_text()) if opted_in else "",
         consent_given_at=now if opted_in else None,
         ip_hash=hash_ip(ip),
         entered_by=entered_by,

@@ -1,0 +1,149 @@
+"""Paper signature sheets, paper-only tallies and delivery PDF jobs."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["PaperSheet", "PaperTally", "DeliveryJob", "PaperSize", "DeliveryStatus"]
+
+
+class PaperSize(models.TextChoices):
+    LETTER = "letter", _("Letter (8.5 × 11 in)")
+    A4 = "a4", _("A4 (210 × 297 mm)")
+
+
+class PaperSheet(models.Model):
+    """One printed signature sheet; its code is written on every signature typed from it."""
+
+    code = models.CharField(_("sheet code"), max_length=9, unique=True)
+    campaign_key = models.UUIDField(_("campaign"), db_index=True, editable=False)
+    page = models.ForeignKey(
+        "heretostay.PetitionPage",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="paper_sheets",
+        verbose_name=_("petition"),
+    )
+    paper_size = models.CharField(
+        _("paper size"), max_length=10, choices=PaperSize.choices, default=PaperSize.LETTER
+    )
+    created_at = models.DateTimeField(_("printed at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("printed by"),
+    )
+
+    class Meta:
+        verbose_name = _("paper signature sheet")
+        verbose_name_plural = _("paper signature sheets")
+        ordering = ["-created_at"]
+        permissions = [
+            ("add_paper_signatures", _("Can print paper forms and enter paper signatures")),
+            ("deliver_petition", _("Can download and deliver petitions")),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class PaperTally(models.Model):
+    """Signatures counted on paper but not typed in: a number, never names."""
+
+    campaign_key = models.UUIDField(_("campaign"), db_index=True, editable=False)
+    page = models.ForeignKey(
+        "heretostay.PetitionPage",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="paper_tallies",
+        verbose_name=_("petition"),
+    )
+    count = models.PositiveIntegerField(_("number of signatures"))
+    sheet_code = models.CharField(_("paper sheet code"), max_length=20, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("entered at"), default=timezone.now)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+
+    class Meta:
+        verbose_name = _("paper tally")
+        verbose_name_plural = _("paper tallies")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.count} ({self.sheet_code})" if self.sheet_code else str(self.count)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Generating")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class DeliveryJob(models.Model):
+    """A delivery PDF generated in the background; the file lives in package storage."""
+
+    page = models.ForeignKey(
+        "heretostay.PetitionPage",
+        on_delete=models.CASCADE,
+        related_name="delivery_jobs",
+        verbose_name=_("petition"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    group_by = models.PositiveSmallIntegerField(
+        _("group by postal code prefix"),
+        default=0,
+        help_text=_("Number of leading postal-code characters to group by; 0 for no grouping."),
+    )
+    include_comments = models.BooleanField(_("include comments"), default=True)
+    only_confirmed = models.BooleanField(_("only confirmed signatures"), default=True)
+    total_rows = models.PositiveIntegerField(_("signatures"), default=0)
+    rows_done = models.PositiveIntegerField(_("signatures rendered"), default=0)
+    file_name = models.CharField(_("file"), max_length=255, blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    sent_to = models.TextField(_("emailed to"), blank=True)
+    sent_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery PDF")
+        verbose_name_plural = _("delivery PDFs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.page_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def progress(self):
+        """Percentage done, for the status page."""
+        if self.status == DeliveryStatus.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, self.rows_done * 100 // self.total_rows)
+
+    @property
+    def is_finished(self):
+        return self.status in (DeliveryStatus.DONE, DeliveryStatus.FAILED)

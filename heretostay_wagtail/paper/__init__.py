@@ -1,0 +1,1 @@
+"""Paper signatures: printable sheets, entering them back, and delivering the petition."""

@@ -1,0 +1,141 @@
+"""Admin forms for paper sheets, paper entry and delivery (organizer-facing)."""
+
+from django import forms
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+from ..models import FieldChoice, PaperSize
+from .sheets import MAX_SHEETS
+
+MAX_RECIPIENTS = 20
+
+
+class PrintForm(forms.Form):
+    paper_size = forms.ChoiceField(
+        label=_("Paper size"),
+        choices=PaperSize.choices,
+        initial=PaperSize.LETTER,
+        widget=forms.RadioSelect,
+    )
+    sheets = forms.IntegerField(
+        label=_("Number of sheets"),
+        min_value=1,
+        max_value=MAX_SHEETS,
+        initial=5,
+        help_text=_("Each sheet gets its own code, so typed-in signatures trace back to it."),
+    )
+
+
+class SheetCodeField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Sheet code"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "help_text", _("Printed in the top right corner of the sheet, e.g. ACD-479.")
+        )
+        super().__init__(**kwargs)
+
+
+class EntryRowForm(forms.Form):
+    """One row as typed: raw text, validated later by ``SignatureForm``."""
+
+    name = forms.CharField(label=_("Name"), required=False, max_length=300)
+    email = forms.CharField(label=_("Email"), required=False, max_length=300)
+    postal_code = forms.CharField(label=_("Postal code"), required=False, max_length=40)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=4000)
+    opt_in = forms.BooleanField(label=_("Join the mailing list"), required=False)
+
+    def __init__(self, *args, petition=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if petition is None or petition.ask_comment != FieldChoice.REQUIRED:
+            # Optional comments aren't printed on sheets, so there is nothing to type in.
+            del self.fields["comment"]
+        if petition is not None:
+            if petition.ask_postal_code == FieldChoice.OFF:
+                del self.fields["postal_code"]
+            if petition.ask_phone == FieldChoice.OFF:
+                del self.fields["phone"]
+
+
+EntryFormSet = forms.formset_factory(EntryRowForm, extra=0, max_num=100, absolute_max=100)
+
+
+class EntryBatchForm(forms.Form):
+    sheet_code = SheetCodeField()
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "First line: column names, e.g. name, email, postal code, phone, mailing list, "
+            "sheet code. Save from your spreadsheet as CSV UTF-8."
+        ),
+    )
+    sheet_code = SheetCodeField(help_text=_("Used for rows without a sheet code column."))
+
+
+class TallyForm(forms.Form):
+    count = forms.IntegerField(label=_("Number of signatures"), min_value=1, max_value=1_000_000)
+    sheet_code = SheetCodeField()
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        help_text=_("For example: “Rally at City Hall, sheets without emails”."),
+    )
+
+
+class DeliveryForm(forms.Form):
+    group_by = forms.TypedChoiceField(
+        label=_("Group the signers"),
+        coerce=int,
+        choices=[
+            (0, _("No grouping (in order of signing)")),
+            (2, _("By the first 2 characters of the postal code")),
+            (3, _("By the first 3 characters of the postal code")),
+            (5, _("By the full 5-digit ZIP code")),
+        ],
+        initial=0,
+    )
+    include_comments = forms.BooleanField(label=_("Include comments"), required=False, initial=True)
+    only_confirmed = forms.BooleanField(
+        label=_("Only confirmed signatures"), required=False, initial=True
+    )
+
+    def __init__(self, *args, petition=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if petition is not None and petition.ask_comment == FieldChoice.OFF:
+            del self.fields["include_comments"]
+
+
+class EmailForm(forms.Form):
+    recipients = forms.CharField(
+        label=_("Email addresses of the target"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One or more addresses, separated by commas or new lines."),
+    )
+    confirm = forms.BooleanField(
+        label=_("Send the PDF and mark the petition as delivered"), required=True
+    )
+
+    def clean_recipients(self):
+        raw = self.cleaned_data["recipients"].replace(";", ",").replace("\n", ",")
+        addresses = [a.strip() for a in raw.split(",") if a.strip()]
+        if not addresses:
+            raise forms.ValidationError(_("Enter at least one email address."))
+        if len(addresses) > MAX_RECIPIENTS:
+            raise forms.ValidationError(
+                _("Enter at most %(max)s addresses.") % {"max": MAX_RECIPIENTS}
+            )
+        for address in addresses:
+            try:
+                validate_email(address)
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(
+                    _("“%(address)s” is not a valid email address.") % {"address": address[:100]}
+                ) from exc
+        return addresses

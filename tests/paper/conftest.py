@@ -1,0 +1,55 @@
+"""Fixtures for paper signatures and delivery: an organizer with the paper permissions."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from heretostay_wagtail import signing
+from heretostay_wagtail.models import Source
+from tests.conftest import grant
+
+
+@pytest.fixture
+def paper_organizer(django_user_model):
+    user = django_user_model.objects.create_user("paperorg", "paperorg@example.org", "pw")
+    return grant(
+        user,
+        "wagtailadmin.access_admin",
+        "heretostay.add_paper_signatures",
+        "heretostay.deliver_petition",
+    )
+
+
+@pytest.fixture
+def paper_client(client, paper_organizer):
+    client.force_login(paper_organizer)
+    return client
+
+
+def pdf_text(data):
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def pdf_pages(data):
+    return PdfReader(io.BytesIO(data)).pages
+
+
+def sign(petition, name, email, postal_code="94103", phone="", comment="", **kwargs):
+    data = {
+        "name": name,
+        "email": email,
+        "postal_code": postal_code,
+        "phone": phone,
+        "comment": comment,
+        "opt_in": False,
+    }
+    return signing.sign(petition, data, source=kwargs.pop("source", Source.WEB), **kwargs)
+
+
+@pytest.fixture
+def make_petition_fixture(home):
+    from tests.conftest import make_petition
+
+    return lambda **kwargs: make_petition(home, **kwargs)
