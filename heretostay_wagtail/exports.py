@@ -153,7 +153,9 @@ def signature_columns():
     ]
 
 
-def export_supporters(user, queryset, fmt, *, permission, columns, filename, filters=None, instance=None):
+def export_supporters(
+    user, queryset, fmt, *, permission, columns, filename, filters=None, instance=None
+):
     """Check ``permission``, write the audit-log entry, and stream the export.
 
     The single gate for every export of personal data (admin and API alike). Raises
