@@ -100,6 +100,8 @@ class APIMixin:
             response = super().dispatch(request, *args, **kwargs)
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()  # lazy messages rendered in the request's language
+        if response.status_code == 404:
+            request.urlconf = "heretostay_wagtail.api.no_i18n_urls"
         patch_vary_headers(response, ["Accept-Language"])
         response.setdefault("Content-Language", language)
         return response
@@ -113,7 +115,9 @@ class APIMixin:
 
 def parse_query(request, serializer_class, *, paginated=True):
     allowed = {"page", "page_size"} if paginated else set()
-    serializer = serializer_class(data=request.query_params) if serializer_class else None
+    # A plain dict, so an empty value (?status=) is invalid rather than "not given".
+    params = request.query_params.dict()
+    serializer = serializer_class(data=params) if serializer_class else None
     if serializer is not None:
         allowed |= set(serializer.fields)
     unknown = sorted(set(request.query_params) - allowed)

@@ -32,15 +32,15 @@ class FieldError(serializers.Serializer):
 
 class Error(serializers.Serializer):
     status = serializers.IntegerField(help_text="HTTP status code, repeated in the body.")
-    code = serializers.CharField(help_text="Machine-readable error code, e.g. not_found.")
+    code = serializers.CharField(
+        help_text="Machine-readable: invalid, parse_error, not_found, throttled..."
+    )
     detail = serializers.CharField(help_text="Human-readable message in the request's language.")
-
-
-class InvalidError(Error):
     errors = serializers.DictField(
         child=FieldError(many=True),
+        required=False,
         help_text=(
-            "Messages per field. Nested fields use dotted paths "
+            "Only when code is invalid: messages per field. Nested fields use dotted paths "
             "(person.email_addresses.0.address); non_field_errors holds the rest."
         ),
     )
@@ -93,7 +93,7 @@ def exception_handler(exc, context):
     return response
 
 
-def responses(*codes, invalid=True):
+def responses(*codes):
     """Schema entries for the errors an endpoint can answer with."""
     text = {
         400: "Invalid input (malformed JSON, wrong types, unknown or invalid fields).",
@@ -107,6 +107,5 @@ def responses(*codes, invalid=True):
     }
     out = {}
     for code in codes:
-        serializer = InvalidError if code == 400 and invalid else Error
-        out[code] = OpenApiResponse(serializer, description=text[code])
+        out[code] = OpenApiResponse(Error, description=text[code])
     return out
