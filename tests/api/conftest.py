@@ -45,3 +45,13 @@ SIGNER = {
     "comment": "For my neighbours.",
     "opt_in": True,
 }
+
+
+@pytest.fixture
+def live_es(petition_es):
+    """The Spanish translation, published (the root ``petition_es`` fixture leaves it a
+    draft, and the public API only shows live pages)."""
+    petition_es.save_revision().publish()
+    petition_es.refresh_from_db()
+    assert petition_es.live
+    return petition_es
