@@ -51,7 +51,11 @@ def _flatten(detail, prefix=""):
     if isinstance(detail, dict):
         out = {}
         for key, value in detail.items():
-            out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+            if key == "non_field_errors" and prefix:
+                path = prefix  # {"person": {"non_field_errors": ...}} is about person
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
+            out.update(_flatten(value, path))
         return out
     if isinstance(detail, list):
         if all(not isinstance(item, dict | list) for item in detail):

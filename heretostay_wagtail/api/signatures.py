@@ -72,7 +72,7 @@ class SignatureCreateSerializer(StrictSerializer):
     """
 
     # Not required here, so that a missing name and a bad email are reported together
-    # by the form (the schema, ``SignatureCreateRequest``, says they are required).
+    # by the form (the schema, ``SignatureCreate``, says they are required).
     name = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
     email = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
     postal_code = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
@@ -86,7 +86,7 @@ class SignatureCreateSerializer(StrictSerializer):
         return validate_with_form(self.context["petition"], attrs)
 
 
-class SignatureCreateRequest(SignatureCreateSerializer):
+class SignatureCreate(SignatureCreateSerializer):
     """The documented request: name and email are always required by the form."""
 
     name = serializers.CharField(max_length=200)
@@ -131,7 +131,7 @@ class SignPetition(PublicView):
             "already signed, so nobody can learn who signed."
         ),
         parameters=[ID_PARAMETER],
-        request=SignatureCreateRequest,
+        request=SignatureCreate,
         responses={
             202: ReceivedSerializer,
             **errors.responses(400, 404, 413, 415, 429),
