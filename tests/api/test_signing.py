@@ -123,7 +123,7 @@ def test_validation_errors_in_the_requests_language(api, petition):
     assert body["errors"]["email"][0]["message"] == (
         "Introduzca una dirección de correo electrónico válida."
     )
-    assert body["errors"]["postal_code"][0]["message"] == "Este campo es obligatorio."
+    assert body["errors"]["postal_code"][0]["message"] == "Este campo es requerido."
 
 
 def test_language_works_without_locale_middleware(api, petition, settings):
