@@ -8,7 +8,9 @@ PostgreSQL alike.
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
@@ -38,7 +40,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_
 
 
 @pytest.fixture
-def data(petition_es, petition, settings):
+def wsgi_requests_keep_the_test_connection():
+    """Like Django's test client: a raw WSGI request must not close the connection that
+    holds the test's transaction (PostgreSQL would then fail every later query)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def data(wsgi_requests_keep_the_test_connection, petition_es, petition, settings):
     # Generated traffic would otherwise be throttled after a few requests (429s are
     # documented and tested separately in test_throttling.py).
     settings.HERETOSTAY = {
