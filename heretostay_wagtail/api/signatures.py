@@ -6,7 +6,7 @@ Staff reads go through the same permissions and audit entries as the admin.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -330,7 +330,7 @@ class SignatureExport(StaffView):
         query = parse_query(request, SignatureQuery, paginated=False)
         queryset = filter_signatures(query).order_by("created_at", "pk")
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
-        return exports.export_supporters(
+        response = exports.export_supporters(
             request.user,
             queryset,
             self.fmt,
@@ -339,6 +339,21 @@ class SignatureExport(StaffView):
             filename=f"signatures-{stamp}",
             filters=_filters_for_log(query),
         )
+        response.streaming_content = _in_language(response.streaming_content, get_language())
+        return response
+
+
+def _in_language(chunks, language):
+    """Produce each streamed chunk in the request's language (CSV headings), without
+    leaving that language active in the thread between chunks."""
+    chunks = iter(chunks)
+    while True:
+        with translation.override(language):
+            try:
+                chunk = next(chunks)
+            except StopIteration:
+                return
+        yield chunk
 
 
 def _export_view(fmt, media_type, label):

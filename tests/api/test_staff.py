@@ -227,3 +227,9 @@ def test_staff_views_resist_the_hosts_drf_defaults(api, organizer_api, signed, s
 
 def broken_handler(exc, context):
     raise AssertionError("the host's exception handler must not be used")
+
+
+def test_csv_headings_in_the_requests_language(organizer_api, signed):
+    response = organizer_api.get(CSV, HTTP_ACCEPT_LANGUAGE="es")
+    heading = next(iter(response.streaming_content)).decode("utf-8-sig")
+    assert "Nombre" in heading and "Correo electrónico" in heading
