@@ -33,6 +33,7 @@ def main():
 
 
 def run():
+    from django.contrib.auth import get_user_model
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
@@ -41,8 +42,6 @@ def run():
     from example_site.home.models import HomePage
     from heretostay_wagtail.models import Signature, Source
     from tests.conftest import grant, make_petition
-
-    from django.contrib.auth import get_user_model
 
     en, _ = Locale.objects.get_or_create(language_code="en")
     home = Page.get_first_root_node().add_child(
