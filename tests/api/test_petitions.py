@@ -183,3 +183,10 @@ def test_write_methods_are_405(api, petition):
     response = api.delete(detail(petition))
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
+
+
+def test_accept_header_and_format_cannot_change_the_answer(api, petition):
+    response = api.get(LIST, HTTP_ACCEPT="text/csv")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    response = api.get(f"{LIST}?format=xml")
+    assert response.status_code == 400 and "format" in response.json()["errors"]
