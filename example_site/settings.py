@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as corsheaders_default_headers
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -30,10 +31,12 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served locally (no CDN)
     "phonenumber_field",
     "django_tasks",
     "corsheaders",
     # Wagtail
+    "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -174,5 +177,7 @@ CORS_ALLOWED_ORIGINS = os.environ.get(
     "CORS_ALLOWED_ORIGINS", "http://localhost:8001,http://127.0.0.1:8001"
 ).split(",")
 CORS_URLS_REGEX = r"^/api/.*$"
+# The headless example sends Accept-Language to get answers in the chosen language.
+CORS_ALLOW_HEADERS = (*corsheaders_default_headers, "accept-language")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -43,6 +43,10 @@ DEFAULTS = {
     "STORAGE": "default",
     # Milestones shown once a goal is passed are the goal times these factors.
     "MILESTONE_FACTORS": (1.5, 2, 3, 5, 10),
+    # REST API: largest request body accepted, in bytes, and page sizes of lists.
+    "API_MAX_REQUEST_SIZE": 64 * 1024,
+    "API_PAGE_SIZE": 20,
+    "API_MAX_PAGE_SIZE": 100,
     # Dotted path of the SMS backend used for rapid-response alerts.
     "SMS_BACKEND": "heretostay_wagtail.sms.backends.console.SMSBackend",
     # Shared secret the SMS provider sends to the STOP webhook (None disables it).

@@ -22,17 +22,18 @@ def _bucket_key(scope, ip, window, now):
     return f"heretostay:throttle:{scope}:{hash_ip(ip)}:{int(now // window)}"
 
 
-def hit(request, scope):
+def hit(request, scope, ident=None):
     """Count one request in ``scope``; return True while the client is within its rate.
 
-    Fixed windows keep this to one atomic cache increment per request.
+    Clients are told apart by IP unless ``ident`` is given (the API counts staff per
+    user). Fixed windows keep this to one atomic cache increment per request.
     """
     parsed = parse_rate(get_setting("THROTTLE_RATES").get(scope))
     if parsed is None:
         return True
     limit, window = parsed
     cache = caches[get_setting("THROTTLE_CACHE")]
-    key = _bucket_key(scope, client_ip(request), window, time.time())
+    key = _bucket_key(scope, ident or client_ip(request), window, time.time())
     if cache.add(key, 1, timeout=window + 1):
         return True
     try:

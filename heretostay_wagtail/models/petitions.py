@@ -12,8 +12,10 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
@@ -183,6 +185,25 @@ class PetitionPage(CampaignPage):
     def target_names(self):
         return [t.name for t in self.targets.all()]
 
+    # Wagtail API v2 (headless page rendering): page content only, never supporters.
+    api_fields = [
+        APIField("targets"),
+        APIField("ask"),
+        APIField("why"),
+        APIField("scope"),
+        APIField("place_name"),
+        APIField("postal_code"),
+        APIField("goal"),
+        APIField("supporter_count"),
+        APIField("status"),
+        APIField("opens_at"),
+        APIField("closes_at"),
+        APIField("delivered_at"),
+        APIField("image"),
+        APIField("share_image", serializer=ImageRenditionField("fill-1200x630", source="image")),
+        APIField("body"),
+    ]
+
 
 class PetitionTarget(TranslatableMixin, Orderable):
     """Who the petition is addressed to.
@@ -202,6 +223,7 @@ class PetitionTarget(TranslatableMixin, Orderable):
     )
 
     panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("role")])]
+    api_fields = [APIField("name"), APIField("role")]
 
     class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("target")

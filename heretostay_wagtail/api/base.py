@@ -1,0 +1,148 @@
+"""Base views: every DRF setting that matters is set here, not taken from the host.
+
+A host's ``REST_FRAMEWORK`` defaults (authentication, permissions, throttles,
+renderers, exception handler, pagination, versioning) can neither open nor break
+these views. Each view also speaks the request's language (Accept-Language), even in
+a project without ``LocaleMiddleware``.
+"""
+
+import io
+
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import exceptions, generics
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.metadata import SimpleMetadata
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+
+from ..conf import get_setting
+from . import errors
+from .throttles import PublicThrottle, StaffThrottle
+
+
+class FirstRenderer(BaseContentNegotiation):
+    """Always answer with the view's first renderer (JSON), errors included.
+
+    Exports return their own streaming response, so ``Accept`` or ``?format=`` can
+    never turn an answer into a 406 or an error into CSV.
+    """
+
+    def select_parser(self, request, parsers):
+        content_type = request.content_type
+        for parser in parsers:
+            if parser.media_type == content_type.split(";")[0].strip():
+                return parser
+        return None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class LimitedJSONParser(JSONParser):
+    """JSON bodies up to ``API_MAX_REQUEST_SIZE`` bytes; larger ones get a 413."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = get_setting("API_MAX_REQUEST_SIZE")
+        request = (parser_context or {}).get("request")
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0) if request else 0
+        except ValueError:
+            declared = 0
+        if declared > limit:
+            raise errors.RequestTooLarge()
+        data = stream.read(limit + 1) if stream is not None else b""
+        if len(data) > limit:
+            raise errors.RequestTooLarge()
+        return super().parse(io.BytesIO(data), media_type, parser_context)
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+
+    def get_page_size(self, request):
+        self.page_size = get_setting("API_PAGE_SIZE")
+        self.max_page_size = get_setting("API_MAX_PAGE_SIZE")
+        return super().get_page_size(request)
+
+
+def request_language(request):
+    """The best supported language for the request (cookie, then Accept-Language)."""
+    return translation.get_language_from_request(request, check_path=False)
+
+
+class APIMixin:
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = (PublicThrottle,)
+    renderer_classes = (JSONRenderer,)
+    parser_classes = (LimitedJSONParser,)
+    content_negotiation_class = FirstRenderer
+    metadata_class = SimpleMetadata
+    versioning_class = None
+    pagination_class = Pagination
+    filter_backends = ()
+    schema = AutoSchema()
+
+    #: Query parameters this view accepts (a Serializer class); others are a 400.
+    query_serializer = None
+
+    def get_exception_handler(self):
+        return errors.exception_handler
+
+    def dispatch(self, request, *args, **kwargs):
+        language = request_language(request)
+        with translation.override(language):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()  # lazy messages rendered in the request's language
+        if response.status_code == 404:
+            request.urlconf = "heretostay_wagtail.api.no_i18n_urls"
+        patch_vary_headers(response, ["Accept-Language"])
+        response.setdefault("Content-Language", language)
+        return response
+
+    def query(self):
+        """The validated query parameters (unknown parameters are refused)."""
+        if not hasattr(self, "_query"):
+            self._query = parse_query(self.request, self.query_serializer)
+        return self._query
+
+
+def parse_query(request, serializer_class, *, paginated=True):
+    allowed = {"page", "page_size"} if paginated else set()
+    # A plain dict, so an empty value (?status=) is invalid rather than "not given".
+    params = request.query_params.dict()
+    serializer = serializer_class(data=params) if serializer_class else None
+    if serializer is not None:
+        allowed |= set(serializer.fields)
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise exceptions.ValidationError(
+            {name: [errors.UNKNOWN_PARAMETER] for name in unknown}, code="unknown"
+        )
+    if paginated:
+        for name in ("page", "page_size"):
+            value = request.query_params.get(name)
+            if value is not None and not (value.isdigit() and 0 < int(value) < 10**9):
+                raise exceptions.ValidationError({name: [errors.POSITIVE_INTEGER]})
+    if serializer is None:
+        return {}
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class PublicView(APIMixin, generics.GenericAPIView):
+    """Anyone may call it; counted per IP against ``api_public``."""
+
+
+class StaffView(APIMixin, generics.GenericAPIView):
+    """Token or session (with CSRF) auth; subclasses add the Django permission."""
+
+    authentication_classes = (TokenAuthentication, SessionAuthentication)
+    permission_classes = (IsAuthenticated,)
+    throttle_classes = (StaffThrottle,)

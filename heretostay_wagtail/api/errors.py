@@ -1,0 +1,115 @@
+"""One error body for the whole API, whatever the host's DRF settings.
+
+Every 4xx is ``{"status", "code", "detail"}``, plus ``errors`` (field path -> messages)
+for invalid input, so clients can put each message next to the field it names.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
+from rest_framework.fields import get_error_detail
+from rest_framework.views import exception_handler as drf_exception_handler
+
+INVALID = _("Some of the data sent is not valid. See errors for each field.")
+UNKNOWN_PARAMETER = _("Unknown parameter.")
+UNKNOWN_FIELD = _("Unknown field.")
+POSITIVE_INTEGER = _("Enter a whole number greater than zero.")
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request body is too large.")
+    default_code = "too_large"
+
+
+class FieldError(serializers.Serializer):
+    message = serializers.CharField()
+    code = serializers.CharField()
+
+
+class Error(serializers.Serializer):
+    status = serializers.IntegerField(help_text="HTTP status code, repeated in the body.")
+    code = serializers.CharField(
+        help_text="Machine-readable: invalid, parse_error, not_found, throttled..."
+    )
+    detail = serializers.CharField(help_text="Human-readable message in the request's language.")
+    errors = serializers.DictField(
+        child=FieldError(many=True),
+        required=False,
+        help_text=(
+            "Only when code is invalid: messages per field. Nested fields use dotted paths "
+            "(person.email_addresses.0.address); non_field_errors holds the rest."
+        ),
+    )
+
+
+def _flatten(detail, prefix=""):
+    """``{"person": {"email": [...]}}`` -> ``{"person.email": [...]}``."""
+    if isinstance(detail, dict):
+        out = {}
+        for key, value in detail.items():
+            if key == "non_field_errors" and prefix:
+                path = prefix  # {"person": {"non_field_errors": ...}} is about person
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
+            out.update(_flatten(value, path))
+        return out
+    if isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            return {prefix or "non_field_errors": [_item(d) for d in detail]} if detail else {}
+        out = {}
+        for index, value in enumerate(detail):
+            out.update(_flatten(value, f"{prefix}.{index}" if prefix else str(index)))
+        return out
+    return {prefix or "non_field_errors": [_item(detail)]}
+
+
+def _item(detail):
+    return {"message": str(detail), "code": getattr(detail, "code", None) or "invalid"}
+
+
+def exception_handler(exc, context):
+    """DRF's handler (status codes, Retry-After, WWW-Authenticate) with our body."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(get_error_detail(exc))
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    body = {"status": response.status_code}
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        body["code"] = "invalid"
+        general = errors.get("non_field_errors")
+        body["detail"] = general[0]["message"] if general and len(errors) == 1 else str(INVALID)
+        body["errors"] = errors
+    else:
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        body["code"] = codes if isinstance(codes, str) else "error"
+        body["detail"] = str(exc.detail) if hasattr(exc, "detail") else str(exc)
+    response.data = body
+    return response
+
+
+def responses(*codes):
+    """Schema entries for the errors an endpoint can answer with."""
+    text = {
+        400: "Invalid input (malformed JSON, wrong types, unknown or invalid fields).",
+        401: "Missing or invalid credentials.",
+        403: "Authenticated but lacking the permission (or the CSRF token for session auth).",
+        404: "No such resource (or not published).",
+        405: "Method not allowed.",
+        413: "Request body larger than the API_MAX_REQUEST_SIZE setting.",
+        415: "Unsupported content type: send application/json.",
+        429: "Too many requests; retry after the number of seconds in Retry-After.",
+    }
+    out = {}
+    for code in codes:
+        out[code] = OpenApiResponse(Error, description=text[code])
+    return out

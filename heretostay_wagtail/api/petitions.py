@@ -1,0 +1,333 @@
+"""Public petitions: list and detail, with live counts and no personal data.
+
+Lists cost a fixed number of queries whatever their length: counters, targets,
+translations and image renditions are each fetched for the whole page at once.
+"""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from wagtail.images import get_image_model
+from wagtail.rich_text import expand_db_html
+
+from .. import sharing
+from ..conf import get_setting
+from ..models import CampaignCounter, PetitionPage, PetitionStatus, Scope
+from ..models.petitions import FieldChoice
+from . import errors
+from .base import PublicView, parse_query
+
+#: Image renditions offered to frontends: name -> Wagtail filter spec.
+RENDITIONS = {
+    "share": "fill-1200x630",  # Open Graph / social card size
+    "large": "max-1200x1200",
+    "thumbnail": "fill-400x300",
+}
+
+ID_PARAMETER = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Page id of the petition."
+)
+
+
+def petitions_queryset():
+    """Published, publicly viewable petitions, with what the serializer reads."""
+    images = get_image_model().objects.prefetch_renditions(*RENDITIONS.values())
+    return (
+        PetitionPage.objects.live()
+        .public()
+        .select_related("locale")
+        .prefetch_related("targets", Prefetch("image", queryset=images))
+        .order_by("-first_published_at", "-pk")
+    )
+
+
+def get_petition(pk):
+    """A published petition by page id; a 404 for anything else (bad ids included)."""
+    if not str(pk).isdigit() or not 0 < int(pk) < 2**31:
+        raise NotFound(_("No petition with this id."))
+    petition = petitions_queryset().filter(pk=int(pk)).first()
+    if petition is None:
+        raise NotFound(_("No petition with this id."))
+    return petition
+
+
+def annotate(petitions, request):
+    """Attach counters and translations to ``petitions`` in two queries in all."""
+    petitions = list(petitions)
+    keys = {p.translation_key for p in petitions}
+    totals = {
+        row["campaign_key"]: row
+        for row in CampaignCounter.objects.filter(campaign_key__in=keys).values(
+            "campaign_key", "count", "paper_tally"
+        )
+    }
+    siblings = defaultdict(list)
+    for page in (
+        PetitionPage.objects.live()
+        .public()
+        .filter(translation_key__in=keys)
+        .select_related("locale")
+        .only("id", "title", "url_path", "translation_key", "locale", "depth", "path")
+        .order_by("locale__language_code")
+    ):
+        siblings[page.translation_key].append(page)
+    for petition in petitions:
+        petition._totals = totals.get(petition.translation_key, {"count": 0, "paper_tally": 0})
+        petition._api_translations = [
+            p for p in siblings[petition.translation_key] if p.pk != petition.pk
+        ]
+    return petitions
+
+
+def _absolute(request, url):
+    return request.build_absolute_uri(url) if url else None
+
+
+# -- serializers -----------------------------------------------------------------------
+
+
+class TargetSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    role = serializers.CharField(allow_blank=True)
+
+
+class RenditionSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+
+class ImageSerializer(serializers.Serializer):
+    alt = serializers.CharField(allow_blank=True, help_text="The image title, as alt text.")
+    renditions = serializers.DictField(
+        child=RenditionSerializer(),
+        help_text="Resized versions: " + ", ".join(f"{k} ({v})" for k, v in RENDITIONS.items()),
+    )
+
+
+class ProgressSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Signatures so far (online and on paper).")
+    goal = serializers.IntegerField()
+    target = serializers.IntegerField(help_text="The goal, or the next milestone once passed.")
+    percent = serializers.IntegerField()
+    goal_reached = serializers.BooleanField()
+
+
+class ShareSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    text = serializers.CharField()
+    facebook = serializers.URLField()
+    x = serializers.URLField()
+    whatsapp = serializers.URLField()
+    email = serializers.CharField(help_text="A mailto: link with a sample message.")
+
+
+class TranslationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    locale = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.URLField(allow_null=True)
+    api_url = serializers.URLField()
+
+
+class SignerFieldsSerializer(serializers.Serializer):
+    """Which optional fields this petition asks for: off, optional or required."""
+
+    postal_code = serializers.ChoiceField(choices=FieldChoice.choices)
+    phone = serializers.ChoiceField(choices=FieldChoice.choices)
+    comment = serializers.ChoiceField(choices=FieldChoice.choices)
+
+
+class PetitionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    campaign = serializers.UUIDField(
+        source="translation_key", help_text="Shared by every translation of the petition."
+    )
+    title = serializers.CharField()
+    slug = serializers.CharField()
+    locale = serializers.CharField(source="locale.language_code")
+    url = serializers.SerializerMethodField()
+    api_url = serializers.SerializerMethodField()
+    sign_url = serializers.SerializerMethodField()
+    targets = TargetSerializer(many=True, source="targets.all")
+    ask = serializers.CharField()
+    why = serializers.SerializerMethodField()
+    scope = serializers.ChoiceField(choices=Scope.choices)
+    place_name = serializers.CharField(allow_blank=True)
+    postal_code = serializers.CharField(allow_blank=True)
+    goal = serializers.IntegerField()
+    progress = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=PetitionStatus.choices)
+    is_open = serializers.BooleanField()
+    closed_reason = serializers.SerializerMethodField()
+    first_published_at = serializers.DateTimeField(allow_null=True)
+    last_published_at = serializers.DateTimeField(allow_null=True)
+    opens_at = serializers.DateTimeField(allow_null=True)
+    closes_at = serializers.DateTimeField(allow_null=True)
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    image = serializers.SerializerMethodField()
+    share = serializers.SerializerMethodField()
+    signer_fields = serializers.SerializerMethodField()
+    consent_text = serializers.SerializerMethodField()
+    confirmation_required = serializers.SerializerMethodField()
+    translations = serializers.SerializerMethodField()
+
+    def _request(self):
+        return self.context["request"]
+
+    def get_url(self, page) -> str | None:
+        return page.get_full_url(self._request()._request)
+
+    def get_api_url(self, page) -> str:
+        return self._request().build_absolute_uri(
+            reverse("heretostay_api:petition-detail", args=[page.pk])
+        )
+
+    def get_sign_url(self, page) -> str:
+        return self._request().build_absolute_uri(
+            reverse("heretostay_api:petition-sign", args=[page.pk])
+        )
+
+    def get_why(self, page) -> str:
+        return expand_db_html(page.why)
+
+    @extend_schema_field(ProgressSerializer)
+    def get_progress(self, page):
+        return page.progress()
+
+    def get_closed_reason(self, page) -> str | None:
+        reason = page.closed_reason()
+        return str(reason) if reason else None
+
+    @extend_schema_field(ImageSerializer(allow_null=True))
+    def get_image(self, page):
+        image = page.image
+        if image is None:
+            return None
+        renditions = image.get_renditions(*RENDITIONS.values())
+        return {
+            "alt": image.default_alt_text if hasattr(image, "default_alt_text") else image.title,
+            "renditions": {
+                name: {
+                    "url": _absolute(self._request(), renditions[spec].url),
+                    "width": renditions[spec].width,
+                    "height": renditions[spec].height,
+                }
+                for name, spec in RENDITIONS.items()
+            },
+        }
+
+    @extend_schema_field(ShareSerializer)
+    def get_share(self, page):
+        return sharing.share_links(page, self._request()._request)
+
+    @extend_schema_field(SignerFieldsSerializer)
+    def get_signer_fields(self, page):
+        return {
+            "postal_code": page.ask_postal_code,
+            "phone": page.ask_phone,
+            "comment": page.ask_comment,
+        }
+
+    def get_consent_text(self, page) -> str:
+        return str(page.get_consent_text())
+
+    def get_confirmation_required(self, page) -> bool:
+        return bool(get_setting("DOUBLE_OPT_IN"))
+
+    @extend_schema_field(TranslationSerializer(many=True))
+    def get_translations(self, page):
+        request = self._request()
+        pages = getattr(page, "_api_translations", None)
+        if pages is None:
+            pages = annotate([page], request)[0]._api_translations
+        return [
+            {
+                "id": p.pk,
+                "locale": p.locale.language_code,
+                "title": p.title,
+                "url": p.get_full_url(request._request),
+                "api_url": request.build_absolute_uri(
+                    reverse("heretostay_api:petition-detail", args=[p.pk])
+                ),
+            }
+            for p in pages
+        ]
+
+
+class PetitionQuery(serializers.Serializer):
+    status = serializers.ChoiceField(choices=PetitionStatus.choices, required=False)
+    scope = serializers.ChoiceField(choices=Scope.choices, required=False)
+    locale = serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES],
+        required=False,
+        help_text="Language code of the page (each translation is its own petition page).",
+    )
+    place = serializers.CharField(
+        required=False, max_length=200, help_text="Part of the place name, any case."
+    )
+    postal_code = serializers.CharField(required=False, max_length=20)
+    campaign = serializers.UUIDField(required=False, help_text="Every translation of one campaign.")
+
+
+def filter_petitions(queryset, query):
+    if "status" in query:
+        queryset = queryset.filter(status=query["status"])
+    if "scope" in query:
+        queryset = queryset.filter(scope=query["scope"])
+    if "locale" in query:
+        queryset = queryset.filter(locale__language_code=query["locale"])
+    if query.get("place"):
+        queryset = queryset.filter(place_name__icontains=query["place"])
+    if query.get("postal_code"):
+        queryset = queryset.filter(postal_code__iexact=query["postal_code"])
+    if "campaign" in query:
+        queryset = queryset.filter(translation_key=query["campaign"])
+    return queryset
+
+
+# -- views -----------------------------------------------------------------------------
+
+
+class PetitionList(PublicView):
+    serializer_class = PetitionSerializer
+    query_serializer = PetitionQuery
+
+    def get_queryset(self):
+        return filter_petitions(petitions_queryset(), self.query())
+
+    @extend_schema(
+        operation_id="petitions_list",
+        summary="List published petitions",
+        parameters=[PetitionQuery],
+        responses={200: PetitionSerializer(many=True), **errors.responses(400, 404, 429)},
+        tags=["petitions"],
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        serializer = self.get_serializer(annotate(page, request), many=True)
+        return self.get_paginated_response(serializer.data)
+
+
+class PetitionDetail(PublicView):
+    serializer_class = PetitionSerializer
+
+    @extend_schema(
+        operation_id="petitions_retrieve",
+        summary="One published petition, with its live count",
+        parameters=[ID_PARAMETER],
+        responses={200: PetitionSerializer, **errors.responses(400, 404, 429)},
+        tags=["petitions"],
+    )
+    def get(self, request, pk):
+        parse_query(request, None, paginated=False)
+        petition = annotate([get_petition(pk)], request)[0]
+        return Response(self.get_serializer(petition).data)

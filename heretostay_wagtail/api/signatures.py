@@ -1,0 +1,393 @@
+"""Signatures: sign and confirm (public), list and export (staff).
+
+Signing validates through ``SignatureForm`` and records through ``signing.sign`` with
+``Source.API``, exactly as the page does. New and repeat signers get the same 202.
+Staff reads go through the same permissions and audit entries as the admin.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone, translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from .. import audit, exports, signing, tokens
+from ..conf import get_setting
+from ..forms.signatures import SignatureForm
+from ..models import PetitionPage, Signature, Source
+from ..privacy import client_ip
+from . import errors
+from .base import PublicView, StaffView, parse_query
+from .permissions import IsAuthenticated, has_perm
+from .petitions import ID_PARAMETER, get_petition
+from .throttles import ConfirmThrottle, PublicThrottle, SignThrottle
+
+RECEIVED = _("Thank you! Your signature has been received.")
+RECEIVED_CONFIRM = _(
+    "Thank you! If this is your first signature on this petition, check your email "
+    "for a link to confirm it."
+)
+CONFIRMED = _("Thank you! Your signature is confirmed.")
+BAD_TOKEN = _("This confirmation link is not valid or has expired.")
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses keys it does not know, so a typo is an error, not silently dropped."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {str(key)[:100]: [errors.UNKNOWN_FIELD] for key in unknown[:20]}
+                )
+        return super().to_internal_value(data)
+
+
+def validate_with_form(petition, data):
+    """Run the one validator; its errors become field errors of the API."""
+    form = SignatureForm(petition, data=data, source=Source.API)
+    if not form.is_valid():
+        raise serializers.ValidationError(
+            {
+                ("non_field_errors" if field == "__all__" else field): [
+                    serializers.ErrorDetail(e["message"], code=e["code"] or "invalid")
+                    for e in messages
+                ]
+                for field, messages in form.errors.get_json_data().items()
+            }
+        )
+    return form.signer_data()
+
+
+class SignatureCreateSerializer(StrictSerializer):
+    """Types only: the petition's ``SignatureForm`` decides what is required and valid.
+
+    Which of postal_code, phone and comment a petition asks for (and whether they are
+    required) is in the petition's ``signer_fields``; fields it does not ask for are
+    ignored and never stored.
+    """
+
+    # Not required here, so that a missing name and a bad email are reported together
+    # by the form (the schema, ``SignatureCreate``, says they are required).
+    name = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
+    email = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
+    postal_code = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
+    phone = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
+    comment = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
+    opt_in = serializers.BooleanField(
+        required=False, default=False, help_text="Join the mailing list (consent_text)."
+    )
+
+    def validate(self, attrs):
+        return validate_with_form(self.context["petition"], attrs)
+
+
+class SignatureCreate(SignatureCreateSerializer):
+    """The documented request: name and email are always required by the form."""
+
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(max_length=254)
+
+
+class ReceivedSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["received"])
+    detail = serializers.CharField()
+    confirmation_required = serializers.BooleanField(
+        help_text="True when the site asks new signers to confirm by email (double opt-in)."
+    )
+
+
+def received_body():
+    """The one answer to every accepted signature, new or repeated."""
+    double = bool(get_setting("DOUBLE_OPT_IN"))
+    return {
+        "status": "received",
+        "detail": str(RECEIVED_CONFIRM if double else RECEIVED),
+        "confirmation_required": double,
+    }
+
+
+def record_api_signature(request, petition, signer_data):
+    signing.sign(
+        petition, signer_data, source=Source.API, ip=client_ip(request), language=get_language()
+    )
+    return Response(received_body(), status=status.HTTP_202_ACCEPTED)
+
+
+class SignPetition(PublicView):
+    throttle_classes = (PublicThrottle, SignThrottle)
+    serializer_class = SignatureCreateSerializer
+
+    @extend_schema(
+        operation_id="petitions_sign",
+        summary="Sign a petition",
+        description=(
+            "Validated like the petition's web form and counted once per email across "
+            "translations. The answer is the same 202 whether the email is new or has "
+            "already signed, so nobody can learn who signed."
+        ),
+        parameters=[ID_PARAMETER],
+        request=SignatureCreate,
+        responses={
+            202: ReceivedSerializer,
+            **errors.responses(400, 404, 413, 415, 429),
+        },
+        tags=["signatures"],
+    )
+    def post(self, request, pk):
+        parse_query(request, None, paginated=False)
+        petition = get_petition(pk)
+        serializer = SignatureCreateSerializer(
+            data=request.data, context={**self.get_serializer_context(), "petition": petition}
+        )
+        serializer.is_valid(raise_exception=True)
+        return record_api_signature(request, petition, serializer.validated_data)
+
+
+class ConfirmSerializer(StrictSerializer):
+    token = serializers.CharField(max_length=200, help_text="The token from the emailed link.")
+
+
+class ConfirmedSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["confirmed"])
+    detail = serializers.CharField()
+
+
+class ConfirmSignature(PublicView):
+    """Double opt-in. A POST, because email scanners follow GET links."""
+
+    throttle_classes = (PublicThrottle, ConfirmThrottle)
+    serializer_class = ConfirmSerializer
+
+    @extend_schema(
+        operation_id="signatures_confirm",
+        summary="Confirm a signature (double opt-in)",
+        description="Confirming twice is harmless: the signature counts once.",
+        request=ConfirmSerializer,
+        responses={200: ConfirmedSerializer, **errors.responses(400, 413, 415, 429)},
+        tags=["signatures"],
+    )
+    def post(self, request):
+        parse_query(request, None, paginated=False)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        public_id = tokens.read("confirm", serializer.validated_data["token"])
+        signature = None
+        if public_id:
+            try:
+                signature = Signature.objects.filter(public_id=public_id).first()
+            except DjangoValidationError:
+                signature = None
+        if signature is None:
+            raise serializers.ValidationError({"token": [BAD_TOKEN]})
+        signing.confirm(signature)
+        return Response({"status": "confirmed", "detail": str(CONFIRMED)})
+
+
+# -- staff ---------------------------------------------------------------------------
+
+
+class PetitionRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class SignatureSerializer(serializers.ModelSerializer):
+    """A signature with its personal data: staff only."""
+
+    id = serializers.UUIDField(source="public_id")
+    campaign = serializers.UUIDField(source="campaign_key")
+    petition = PetitionRefSerializer(source="page", allow_null=True)
+    phone = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Signature
+        fields = [
+            "id",
+            "campaign",
+            "petition",
+            "language",
+            "name",
+            "email",
+            "postal_code",
+            "phone",
+            "comment",
+            "source",
+            "sheet_code",
+            "created_at",
+            "confirmed_at",
+            "opted_in",
+            "consent_text",
+            "consent_given_at",
+        ]
+
+    def get_phone(self, signature) -> str:
+        return signature.phone.as_e164 if signature.phone else ""
+
+
+class SignatureQuery(serializers.Serializer):
+    petition = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="Page id of a petition: its campaign's signatures in every language.",
+    )
+    campaign = serializers.UUIDField(required=False)
+    created_after = serializers.DateTimeField(required=False, help_text="Inclusive.")
+    created_before = serializers.DateTimeField(required=False, help_text="Exclusive.")
+    source = serializers.ChoiceField(choices=Source.choices, required=False)
+    confirmed = serializers.BooleanField(required=False, allow_null=True, default=None)
+    opted_in = serializers.BooleanField(required=False, allow_null=True, default=None)
+    language = serializers.CharField(required=False, max_length=15)
+
+
+def filter_signatures(query):
+    queryset = Signature.objects.select_related("page")
+    if "petition" in query:
+        page = PetitionPage.objects.filter(pk=query["petition"]).only("translation_key").first()
+        if page is None:
+            raise serializers.ValidationError({"petition": [_("No petition with this id.")]})
+        queryset = queryset.filter(campaign_key=page.translation_key)
+    if "campaign" in query:
+        queryset = queryset.filter(campaign_key=query["campaign"])
+    if "created_after" in query:
+        queryset = queryset.filter(created_at__gte=query["created_after"])
+    if "created_before" in query:
+        queryset = queryset.filter(created_at__lt=query["created_before"])
+    if "source" in query:
+        queryset = queryset.filter(source=query["source"])
+    if query.get("confirmed") is not None:
+        queryset = queryset.filter(confirmed_at__isnull=not query["confirmed"])
+    if query.get("opted_in") is not None:
+        queryset = queryset.filter(opted_in=query["opted_in"])
+    if query.get("language"):
+        queryset = queryset.filter(language=query["language"])
+    return queryset
+
+
+def _audit_instance(user):
+    from wagtail.models import Site
+
+    return Site.objects.filter(is_default_site=True).first() or user
+
+
+def _filters_for_log(query):
+    return {k: v for k, v in query.items() if v is not None}
+
+
+class SignatureList(StaffView):
+    permission_classes = (IsAuthenticated, has_perm("heretostay.view_signature"))
+    serializer_class = SignatureSerializer
+    query_serializer = SignatureQuery
+
+    @extend_schema(
+        operation_id="signatures_list",
+        summary="List signatures (staff)",
+        description=(
+            "Needs the heretostay.view_signature permission. Each page read is written to "
+            "the audit log, as a download of personal data."
+        ),
+        parameters=[SignatureQuery],
+        responses={
+            200: SignatureSerializer(many=True),
+            **errors.responses(400, 401, 403, 404, 429),
+        },
+        tags=["signatures"],
+    )
+    def get(self, request):
+        query = self.query()
+        queryset = filter_signatures(query).order_by("-created_at", "-pk")
+        page = self.paginate_queryset(queryset)
+        self.audit(request, query, self.paginator, page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @staticmethod
+    def audit(request, query, paginator, page):
+        """Reading supporters through the API is a download of personal data."""
+        audit.log(
+            _audit_instance(request.user),
+            "heretostay.download",
+            user=request.user,
+            model=Signature._meta.label,
+            format="json",
+            filters={k: str(v) for k, v in _filters_for_log(query).items()},
+            page=paginator.page.number,
+            rows=len(page),
+        )
+
+
+class SignatureExport(StaffView):
+    """Streams every matching signature; memory stays flat (``exports.py``)."""
+
+    fmt = None
+    query_serializer = SignatureQuery
+
+    def get(self, request):
+        query = parse_query(request, SignatureQuery, paginated=False)
+        queryset = filter_signatures(query).order_by("created_at", "pk")
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response = exports.export_supporters(
+            request.user,
+            queryset,
+            self.fmt,
+            permission="heretostay.export_signature",
+            columns=exports.signature_columns(),
+            filename=f"signatures-{stamp}",
+            filters=_filters_for_log(query),
+        )
+        response.streaming_content = _in_language(response.streaming_content, get_language())
+        return response
+
+
+def _in_language(chunks, language):
+    """Produce each streamed chunk in the request's language (CSV headings), without
+    leaving that language active in the thread between chunks."""
+    chunks = iter(chunks)
+    while True:
+        with translation.override(language):
+            try:
+                chunk = next(chunks)
+            except StopIteration:
+                return
+        yield chunk
+
+
+def _export_view(fmt, media_type, label):
+    @extend_schema(
+        operation_id=f"signatures_export_{fmt}",
+        summary=f"Export signatures as {label} (staff)",
+        description=(
+            "Streams all matching signatures (constant memory). Needs the "
+            "heretostay.export_signature permission and writes the same audit-log entry "
+            "as an export from the admin. Text cells that a spreadsheet would run as "
+            "formulas are neutralized in CSV."
+        ),
+        parameters=[SignatureQuery],
+        responses={
+            (200, media_type): OpenApiResponse(OpenApiTypes.STR, description=label),
+            **errors.responses(400, 401, 403, 429),
+        },
+        tags=["signatures"],
+    )
+    def get(self, request):
+        return SignatureExport.get(self, request)
+
+    return type(f"SignatureExport{fmt.upper()}", (SignatureExport,), {"fmt": fmt, "get": get})
+
+
+SignatureExportCSV = _export_view(exports.CSV, "text/csv", "CSV")
+SignatureExportNDJSON = _export_view(
+    exports.NDJSON, "application/x-ndjson", "NDJSON (one JSON object per line)"
+)
+
+__all__ = [
+    "ConfirmSignature",
+    "SignPetition",
+    "SignatureExportCSV",
+    "SignatureExportNDJSON",
+    "SignatureList",
+]

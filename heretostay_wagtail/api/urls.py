@@ -1,0 +1,68 @@
+"""The API's one router. Mount it outside ``i18n_patterns`` under any prefix:
+
+    path("api/", include("heretostay_wagtail.api.urls")),
+
+Each feature module adds its routes here, under ``v1/``.
+"""
+
+from django.urls import path, re_path
+from rest_framework.exceptions import NotFound
+
+from . import docs, osdi, petitions, signatures
+from .base import PublicView
+
+app_name = "heretostay_api"
+
+
+class NoSuchEndpoint(PublicView):
+    """Unknown URLs under ``v1/`` get a JSON 404 in the API's error format."""
+
+    schema = None
+
+    def _missing(self, request, *args, **kwargs):
+        raise NotFound()
+
+    get = post = put = patch = delete = _missing
+
+
+urlpatterns = [
+    # Petitions
+    path("v1/petitions/", petitions.PetitionList.as_view(), name="petition-list"),
+    path("v1/petitions/<str:pk>/", petitions.PetitionDetail.as_view(), name="petition-detail"),
+    # Signatures
+    path(
+        "v1/petitions/<str:pk>/signatures/",
+        signatures.SignPetition.as_view(),
+        name="petition-sign",
+    ),
+    path("v1/signatures/confirm/", signatures.ConfirmSignature.as_view(), name="signature-confirm"),
+    path("v1/signatures/", signatures.SignatureList.as_view(), name="signature-list"),
+    path(
+        "v1/signatures/export.csv",
+        signatures.SignatureExportCSV.as_view(),
+        name="signature-export-csv",
+    ),
+    path(
+        "v1/signatures/export.ndjson",
+        signatures.SignatureExportNDJSON.as_view(),
+        name="signature-export-ndjson",
+    ),
+    # OSDI
+    path("v1/osdi/", osdi.EntryPoint.as_view(), name="osdi-entry"),
+    path("v1/osdi/petitions/", osdi.PetitionCollection.as_view(), name="osdi-petitions"),
+    path("v1/osdi/petitions/<str:pk>/", osdi.PetitionItem.as_view(), name="osdi-petition"),
+    path(
+        "v1/osdi/petitions/<str:pk>/signatures/",
+        osdi.SignatureCollection.as_view(),
+        name="osdi-signatures",
+    ),
+    path(
+        "v1/osdi/petitions/<str:pk>/record_signature_helper/",
+        osdi.RecordSignature.as_view(),
+        name="osdi-record-signature",
+    ),
+    # Schema and docs
+    path("v1/schema/", docs.SchemaView.as_view(), name="schema"),
+    path("v1/docs/", docs.DocsView.as_view(), name="docs"),
+    re_path(r"^v1/", NoSuchEndpoint.as_view()),
+]

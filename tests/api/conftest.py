@@ -1,0 +1,57 @@
+"""Fixtures of the API tests: clients for each kind of caller."""
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.conftest import grant
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def token_client(user):
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def organizer_api(organizer):
+    return token_client(organizer)
+
+
+@pytest.fixture
+def editor_api(editor):
+    """Authenticated, but without any permission on supporter data."""
+    return token_client(editor)
+
+
+@pytest.fixture
+def viewer_api(django_user_model):
+    """May view signatures, but not export them."""
+    user = django_user_model.objects.create_user("viewer", "viewer@example.org", "pw")
+    return token_client(grant(user, "heretostay.view_signature"))
+
+
+SIGNER = {
+    "name": "Rosa María Parks",
+    "email": "rosa.signer@example.org",
+    "postal_code": "62701",
+    "phone": "(217) 555-0142",
+    "comment": "For my neighbours.",
+    "opt_in": True,
+}
+
+
+@pytest.fixture
+def live_es(petition_es):
+    """The Spanish translation, published (the root ``petition_es`` fixture leaves it a
+    draft, and the public API only shows live pages)."""
+    petition_es.save_revision().publish()
+    petition_es.refresh_from_db()
+    assert petition_es.live
+    return petition_es
