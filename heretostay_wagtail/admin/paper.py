@@ -19,7 +19,7 @@ from wagtail import hooks
 from wagtail.admin.widgets import Button
 
 from .. import audit
-from ..models import CampaignCounter, DeliveryJob, DeliveryStatus, PetitionPage, Signature
+from ..models import CampaignCounter, DeliveryJob, DeliveryJobStatus, PetitionPage, Signature
 from ..paper import csvimport, delivery, entry, sheets
 from ..paper import forms as paper_forms
 from ..paper.tasks import build_delivery_pdf, email_delivery
@@ -290,7 +290,7 @@ def job_status(request, page_id, job_id):
 
 def download(request, page_id, job_id):
     petition, job = _job(request, page_id, job_id)
-    if job.status != DeliveryStatus.DONE or not job.file_name:
+    if job.status != DeliveryJobStatus.DONE or not job.file_name:
         messages.warning(request, _("This PDF is not ready yet."))
         return redirect("heretostay_delivery_job", page_id=petition.pk, job_id=job.pk)
     audit.log(
@@ -313,7 +313,7 @@ def download(request, page_id, job_id):
 
 def email(request, page_id, job_id):
     petition, job = _job(request, page_id, job_id)
-    if job.status != DeliveryStatus.DONE:
+    if job.status != DeliveryJobStatus.DONE:
         messages.warning(request, _("This PDF is not ready yet."))
         return redirect("heretostay_delivery_job", page_id=petition.pk, job_id=job.pk)
     form = paper_forms.EmailForm(request.POST or None, auto_id="id_email_%s")

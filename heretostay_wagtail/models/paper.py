@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["PaperSheet", "PaperTally", "DeliveryJob", "PaperSize", "DeliveryStatus"]
+__all__ = ["PaperSheet", "PaperTally", "DeliveryJob", "PaperSize", "DeliveryJobStatus"]
 
 
 class PaperSize(models.TextChoices):
@@ -84,7 +84,7 @@ class PaperTally(models.Model):
         return f"{self.count} ({self.sheet_code})" if self.sheet_code else str(self.count)
 
 
-class DeliveryStatus(models.TextChoices):
+class DeliveryJobStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     RUNNING = "running", _("Generating")
     DONE = "done", _("Ready")
@@ -101,7 +101,10 @@ class DeliveryJob(models.Model):
         verbose_name=_("petition"),
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+        _("status"),
+        max_length=10,
+        choices=DeliveryJobStatus.choices,
+        default=DeliveryJobStatus.PENDING,
     )
     group_by = models.PositiveSmallIntegerField(
         _("group by postal code prefix"),
@@ -138,7 +141,7 @@ class DeliveryJob(models.Model):
     @property
     def progress(self):
         """Percentage done, for the status page."""
-        if self.status == DeliveryStatus.DONE:
+        if self.status == DeliveryJobStatus.DONE:
             return 100
         if not self.total_rows:
             return 0
@@ -146,4 +149,4 @@ class DeliveryJob(models.Model):
 
     @property
     def is_finished(self):
-        return self.status in (DeliveryStatus.DONE, DeliveryStatus.FAILED)
+        return self.status in (DeliveryJobStatus.DONE, DeliveryJobStatus.FAILED)

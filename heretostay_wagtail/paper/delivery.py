@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..conf import get_setting
-from ..models import CampaignCounter, CampaignSettings, DeliveryStatus, Signature, Source
+from ..models import CampaignCounter, CampaignSettings, DeliveryJobStatus, Signature, Source
 from ..pdf.render import html_to_pdf
 from . import numbering
 
@@ -203,7 +203,7 @@ def build(job):
     petition = job.page.specific
     language = petition.locale.language_code
     qs = signer_queryset(job)
-    job.status = DeliveryStatus.RUNNING
+    job.status = DeliveryJobStatus.RUNNING
     job.total_rows = qs.count()
     job.rows_done = 0
     job.error = ""
@@ -239,7 +239,7 @@ def build(job):
     pdf = numbering.join_and_number(parts)
     name = f"heretostay/delivery/{slugify(petition.slug)}-{job.pk}.pdf"
     job.file_name = storage().save(name, ContentFile(pdf))
-    job.status = DeliveryStatus.DONE
+    job.status = DeliveryJobStatus.DONE
     job.finished_at = timezone.now()
     job.save(update_fields=["file_name", "status", "finished_at", "rows_done"])
     return job

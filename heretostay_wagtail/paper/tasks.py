@@ -16,18 +16,18 @@ logger = logging.getLogger(__name__)
 @task()
 def build_delivery_pdf(job_id):
     """Render the PDF; a failure is recorded on the job for the organizer to see."""
-    from ..models import DeliveryJob, DeliveryStatus
+    from ..models import DeliveryJob, DeliveryJobStatus
     from . import delivery
 
     job = DeliveryJob.objects.select_related("page").filter(pk=job_id).first()
-    if job is None or job.status == DeliveryStatus.DONE:
+    if job is None or job.status == DeliveryJobStatus.DONE:
         return
     try:
         delivery.build(job)
     except Exception as exc:
         logger.exception("Delivery PDF %s failed", job_id)
         DeliveryJob.objects.filter(pk=job_id).update(
-            status=DeliveryStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+            status=DeliveryJobStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
 
 

@@ -104,7 +104,7 @@ def test_helper_errors_name_the_osdi_field(api, petition):
         "person.postal_addresses.0.postal_code",
     }
     assert errors["person.email_addresses.0.address"][0]["message"] == (
-        "Introduzca una dirección de correo electrónico válida."
+        "Escribe un correo electrónico válido, por ejemplo nombre@ejemplo.com."
     )
 
 

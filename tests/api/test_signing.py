@@ -103,7 +103,10 @@ def test_validation_errors_name_each_field(api, petition):
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert set(errors) == {"name", "email", "postal_code", "phone"}
-    assert errors["email"][0] == {"message": "Enter a valid email address.", "code": "invalid"}
+    assert errors["email"][0] == {
+        "message": "Enter a valid email address, for example name@example.com.",
+        "code": "invalid",
+    }
     assert Signature.objects.count() == 0
 
 
@@ -121,7 +124,7 @@ def test_validation_errors_in_the_requests_language(api, petition):
         == "Algunos de los datos enviados no son válidos. Vea los errores de cada campo."
     )
     assert body["errors"]["email"][0]["message"] == (
-        "Introduzca una dirección de correo electrónico válida."
+        "Escribe un correo electrónico válido, por ejemplo nombre@ejemplo.com."
     )
     assert body["errors"]["postal_code"][0]["message"] == "Este campo es requerido."
 
@@ -134,7 +137,7 @@ def test_language_works_without_locale_middleware(api, petition, settings):
         sign_url(petition), {"email": "x"}, format="json", HTTP_ACCEPT_LANGUAGE="es"
     )
     assert response.json()["errors"]["email"][0]["message"] == (
-        "Introduzca una dirección de correo electrónico válida."
+        "Escribe un correo electrónico válido, por ejemplo nombre@ejemplo.com."
     )
 
 

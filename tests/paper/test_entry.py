@@ -58,7 +58,7 @@ def test_batch_with_one_bad_row(paper_client, petition, sheet, paper_organizer):
     assert response.status_code == 200
     html = response.content.decode()
     assert "2 added, 0 already signed, 1 rejected." in html
-    assert "Enter a valid email address." in html
+    assert "Enter a valid email address, for example name@example.com." in html
     # The bad row comes back filled in, to be corrected.
     assert 'value="not-an-email"' in html
     saved = Signature.objects.filter(campaign_key=petition.campaign_key).order_by("name")
