@@ -82,6 +82,25 @@ SAMPLE_CARDS = {
 }
 
 GUIDE_ES = {
+    # The warrant explainer block's default text (kept by the demo guide).
+    (
+        "Issued by a court and <b>signed by a judge</b>. It names the court, the address "
+        "to be searched or the person to be arrested. Only a judicial warrant lets agents "
+        "enter a home without consent."
+    ): (
+        "La emite un tribunal y la <b>firma un juez</b>. Indica el tribunal, la dirección "
+        "que se va a registrar o la persona que se va a arrestar. Solo una orden judicial "
+        "permite a los agentes entrar a una casa sin tu consentimiento."
+    ),
+    (
+        "An immigration form (such as I-200 or I-205) <b>signed by an immigration "
+        "officer</b>, not a judge. According to rights groups it does not by itself allow "
+        "agents to enter a home: you do not have to open the door."
+    ): (
+        "Un formulario de inmigración (como el I-200 o el I-205) <b>firmado por un agente "
+        "de inmigración</b>, no por un juez. Según las organizaciones de derechos, por sí "
+        "solo no permite a los agentes entrar a una casa: no tienes que abrir la puerta."
+    ),
     "Know your rights: if immigration agents come": "Conoce tus derechos: si vienen agentes de inmigración",
     "What to say": "Qué decir",
     "I am exercising my right to remain silent.": "Estoy ejerciendo mi derecho a guardar silencio.",
