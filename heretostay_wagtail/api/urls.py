@@ -8,7 +8,7 @@ Each feature module adds its routes here, under ``v1/``.
 from django.urls import path, re_path
 from rest_framework.exceptions import NotFound
 
-from . import docs, osdi, petitions, signatures
+from . import docs, osdi, petitions, pledges, signatures
 from .base import PublicView
 
 app_name = "heretostay_api"
@@ -46,6 +46,21 @@ urlpatterns = [
         "v1/signatures/export.ndjson",
         signatures.SignatureExportNDJSON.as_view(),
         name="signature-export-ndjson",
+    ),
+    # Pledges
+    path("v1/pledges/", pledges.PledgeCampaignList.as_view(), name="pledge-list"),
+    path("v1/pledges/<str:pk>/", pledges.PledgeCampaignDetail.as_view(), name="pledge-detail"),
+    path(
+        "v1/pledges/<str:pk>/pledgers/",
+        pledges.PledgeCreateView.as_view(),
+        name="pledge-create",
+    ),
+    path("v1/pledgers/", pledges.PledgerList.as_view(), name="pledger-list"),
+    path("v1/pledgers/export.csv", pledges.PledgerExportCSV.as_view(), name="pledger-export-csv"),
+    path(
+        "v1/pledgers/export.ndjson",
+        pledges.PledgerExportNDJSON.as_view(),
+        name="pledger-export-ndjson",
     ),
     # OSDI
     path("v1/osdi/", osdi.EntryPoint.as_view(), name="osdi-entry"),
