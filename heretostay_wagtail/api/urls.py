@@ -8,7 +8,7 @@ Each feature module adds its routes here, under ``v1/``.
 from django.urls import path, re_path
 from rest_framework.exceptions import NotFound
 
-from . import docs, osdi, petitions, pledges, signatures
+from . import cards, docs, osdi, petitions, pledges, signatures
 from .base import PublicView
 
 app_name = "heretostay_api"
@@ -62,6 +62,9 @@ urlpatterns = [
         pledges.PledgerExportNDJSON.as_view(),
         name="pledger-export-ndjson",
     ),
+    # Defense cards
+    path("v1/cards/", cards.CardList.as_view(), name="card-list"),
+    path("v1/cards/<str:pk>/", cards.CardDetail.as_view(), name="card-detail"),
     # OSDI
     path("v1/osdi/", osdi.EntryPoint.as_view(), name="osdi-entry"),
     path("v1/osdi/petitions/", osdi.PetitionCollection.as_view(), name="osdi-petitions"),

@@ -103,3 +103,11 @@ PLEDGER = {
     "alert_sms": True,
     "alert_email": True,
 }
+
+
+@pytest.fixture
+def card(locales):
+    """A defense card in English and Spanish (the demo's sample card)."""
+    from example_site.demo.content.guides import load_cards
+
+    return load_cards(locales["en"], languages=["es"])
