@@ -8,7 +8,7 @@ Each feature module adds its routes here, under ``v1/``.
 from django.urls import path, re_path
 from rest_framework.exceptions import NotFound
 
-from . import cards, docs, osdi, petitions, pledges, signatures
+from . import cards, docs, osdi, paper, petitions, pledges, signatures
 from .base import PublicView
 
 app_name = "heretostay_api"
@@ -47,6 +47,19 @@ urlpatterns = [
         signatures.SignatureExportNDJSON.as_view(),
         name="signature-export-ndjson",
     ),
+    # Paper signatures and delivery PDFs
+    path(
+        "v1/petitions/<str:pk>/paper-signatures/",
+        paper.PaperSignatures.as_view(),
+        name="petition-paper-signatures",
+    ),
+    path(
+        "v1/petitions/<str:pk>/deliveries/",
+        paper.RequestDelivery.as_view(),
+        name="petition-deliveries",
+    ),
+    path("v1/deliveries/<str:pk>/", paper.DeliveryDetail.as_view(), name="delivery-detail"),
+    path("v1/deliveries/<str:pk>/file/", paper.DeliveryFile.as_view(), name="delivery-file"),
     # Pledges
     path("v1/pledges/", pledges.PledgeCampaignList.as_view(), name="pledge-list"),
     path("v1/pledges/<str:pk>/", pledges.PledgeCampaignDetail.as_view(), name="pledge-detail"),
