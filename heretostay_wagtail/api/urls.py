@@ -8,7 +8,7 @@ Each feature module adds its routes here, under ``v1/``.
 from django.urls import path, re_path
 from rest_framework.exceptions import NotFound
 
-from . import cards, docs, osdi, paper, petitions, pledges, signatures
+from . import alerts, cards, docs, osdi, paper, petitions, pledges, signatures
 from .base import PublicView
 
 app_name = "heretostay_api"
@@ -75,6 +75,11 @@ urlpatterns = [
         pledges.PledgerExportNDJSON.as_view(),
         name="pledger-export-ndjson",
     ),
+    # Rapid-response alerts
+    path("v1/alerts/", alerts.AlertList.as_view(), name="alert-list"),
+    path("v1/alerts/<str:pk>/", alerts.AlertDetail.as_view(), name="alert-detail"),
+    path("v1/alerts/<str:pk>/verify/", alerts.VerifyAlert.as_view(), name="alert-verify"),
+    path("v1/alerts/<str:pk>/send/", alerts.SendAlert.as_view(), name="alert-send"),
     # Defense cards
     path("v1/cards/", cards.CardList.as_view(), name="card-list"),
     path("v1/cards/<str:pk>/", cards.CardDetail.as_view(), name="card-detail"),
