@@ -219,7 +219,7 @@ class VerifyAlert(StaffView):
         responses={
             200: AlertSerializer,
             409: STATE_ERROR,
-            **errors.responses(400, 401, 403, 404, 429),
+            **errors.responses(400, 401, 403, 404, 413, 415, 429),
         },
         tags=["alerts"],
     )
@@ -249,7 +249,7 @@ class SendAlert(StaffView):
         responses={
             200: AlertSerializer,
             409: STATE_ERROR,
-            **errors.responses(400, 401, 403, 404, 429),
+            **errors.responses(400, 401, 403, 404, 413, 415, 429),
         },
         tags=["alerts"],
     )

@@ -354,7 +354,7 @@ class PledgeCreate(PledgeCreateSerializer):
     )
 
 
-class ReceivedSerializer(serializers.Serializer):
+class PledgeReceivedSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["received"])
     detail = serializers.CharField()
 
@@ -379,7 +379,7 @@ class PledgeCreateView(PublicView):
         ),
         parameters=[ID_PARAMETER],
         request=PledgeCreate,
-        responses={202: ReceivedSerializer, **errors.responses(400, 404, 413, 415, 429)},
+        responses={202: PledgeReceivedSerializer, **errors.responses(400, 404, 413, 415, 429)},
         tags=["pledges"],
     )
     def post(self, request, pk):
