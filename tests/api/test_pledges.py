@@ -288,3 +288,12 @@ def test_spanish_csv_headings(roster_exporter, pledged):
     response = roster_exporter.get(CSV, HTTP_ACCEPT_LANGUAGE="es")
     heading = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[0]
     assert "Nombre" in heading
+
+
+def test_answers_in_spanish(api, pledge_page):
+    response = api.post(create_url(pledge_page), PLEDGER, format="json", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.json()["detail"].startswith("¡Gracias! Hemos recibido tu compromiso.")
+    missing = api.get("/api/v1/pledges/999999/", HTTP_ACCEPT_LANGUAGE="es")
+    assert missing.json()["detail"] == (
+        "No hay ninguna campaña de compromiso con este identificador."
+    )
