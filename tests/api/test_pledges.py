@@ -297,3 +297,13 @@ def test_answers_in_spanish(api, pledge_page):
     assert missing.json()["detail"] == (
         "No hay ninguna campaña de compromiso con este identificador."
     )
+
+
+@override_settings(HERETOSTAY={"THROTTLE_RATES": {"pledge": "1/m"}})
+def test_web_form_and_api_share_the_pledge_budget(api, client, pledge_page):
+    from tests.pledges.test_pledge_page import form_data
+
+    assert client.post(pledge_page.url, form_data()).status_code == 302
+    response = api.post(create_url(pledge_page), PLEDGER, format="json")
+    assert response.status_code == 429
+    assert Pledge.objects.count() == 1
