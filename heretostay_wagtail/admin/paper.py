@@ -9,7 +9,7 @@ import functools
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import include, path, reverse
@@ -18,11 +18,10 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
-from .. import audit
 from ..models import CampaignCounter, DeliveryJob, DeliveryJobStatus, PetitionPage, Signature
-from ..paper import csvimport, delivery, entry, sheets
+from ..paper import csvimport, entry, sheets
 from ..paper import forms as paper_forms
-from ..paper.tasks import build_delivery_pdf, email_delivery
+from ..paper.tasks import delivery_file_response, email_delivery, request_delivery
 
 PAPER_PERMISSION = "heretostay.add_paper_signatures"
 DELIVER_PERMISSION = "heretostay.deliver_petition"
@@ -249,14 +248,7 @@ def deliver(request, page_id):
     petition = _petition(request, page_id, DELIVER_PERMISSION)
     form = paper_forms.DeliveryForm(request.POST or None, petition=petition)
     if request.method == "POST" and form.is_valid():
-        job = DeliveryJob.objects.create(
-            page=petition,
-            group_by=form.cleaned_data["group_by"],
-            include_comments=form.cleaned_data.get("include_comments", False),
-            only_confirmed=form.cleaned_data["only_confirmed"],
-            created_by=request.user,
-        )
-        transaction.on_commit(lambda: build_delivery_pdf.enqueue(job.pk))
+        job = request_delivery(petition, form.cleaned_data, user=request.user)
         return redirect("heretostay_delivery_job", page_id=petition.pk, job_id=job.pk)
     return _render(
         request,
@@ -293,22 +285,7 @@ def download(request, page_id, job_id):
     if job.status != DeliveryJobStatus.DONE or not job.file_name:
         messages.warning(request, _("This PDF is not ready yet."))
         return redirect("heretostay_delivery_job", page_id=petition.pk, job_id=job.pk)
-    audit.log(
-        petition,
-        "heretostay.download",
-        user=request.user,
-        file="delivery_pdf",
-        job=job.pk,
-        rows=job.total_rows,
-    )
-    response = FileResponse(
-        delivery.storage().open(job.file_name, "rb"),
-        as_attachment=True,
-        filename=delivery.filename(job),
-        content_type="application/pdf",
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return delivery_file_response(petition, job, user=request.user)
 
 
 def email(request, page_id, job_id):

@@ -91,6 +91,24 @@ def _absolute(request, url):
     return request.build_absolute_uri(url) if url else None
 
 
+def image_body(request, image):
+    """An image's alt text and absolute rendition URLs (renditions prefetched)."""
+    if image is None:
+        return None
+    renditions = image.get_renditions(*RENDITIONS.values())
+    return {
+        "alt": image.default_alt_text if hasattr(image, "default_alt_text") else image.title,
+        "renditions": {
+            name: {
+                "url": _absolute(request, renditions[spec].url),
+                "width": renditions[spec].width,
+                "height": renditions[spec].height,
+            }
+            for name, spec in RENDITIONS.items()
+        },
+    }
+
+
 # -- serializers -----------------------------------------------------------------------
 
 
@@ -209,21 +227,7 @@ class PetitionSerializer(serializers.Serializer):
 
     @extend_schema_field(ImageSerializer(allow_null=True))
     def get_image(self, page):
-        image = page.image
-        if image is None:
-            return None
-        renditions = image.get_renditions(*RENDITIONS.values())
-        return {
-            "alt": image.default_alt_text if hasattr(image, "default_alt_text") else image.title,
-            "renditions": {
-                name: {
-                    "url": _absolute(self._request(), renditions[spec].url),
-                    "width": renditions[spec].width,
-                    "height": renditions[spec].height,
-                }
-                for name, spec in RENDITIONS.items()
-            },
-        }
+        return image_body(self._request(), page.image)
 
     @extend_schema_field(ShareSerializer)
     def get_share(self, page):

@@ -8,7 +8,7 @@ Each feature module adds its routes here, under ``v1/``.
 from django.urls import path, re_path
 from rest_framework.exceptions import NotFound
 
-from . import docs, osdi, petitions, signatures
+from . import alerts, cards, docs, osdi, paper, petitions, pledges, signatures
 from .base import PublicView
 
 app_name = "heretostay_api"
@@ -47,6 +47,42 @@ urlpatterns = [
         signatures.SignatureExportNDJSON.as_view(),
         name="signature-export-ndjson",
     ),
+    # Paper signatures and delivery PDFs
+    path(
+        "v1/petitions/<str:pk>/paper-signatures/",
+        paper.PaperSignatures.as_view(),
+        name="petition-paper-signatures",
+    ),
+    path(
+        "v1/petitions/<str:pk>/deliveries/",
+        paper.RequestDelivery.as_view(),
+        name="petition-deliveries",
+    ),
+    path("v1/deliveries/<str:pk>/", paper.DeliveryDetail.as_view(), name="delivery-detail"),
+    path("v1/deliveries/<str:pk>/file/", paper.DeliveryFile.as_view(), name="delivery-file"),
+    # Pledges
+    path("v1/pledges/", pledges.PledgeCampaignList.as_view(), name="pledge-list"),
+    path("v1/pledges/<str:pk>/", pledges.PledgeCampaignDetail.as_view(), name="pledge-detail"),
+    path(
+        "v1/pledges/<str:pk>/pledgers/",
+        pledges.PledgeCreateView.as_view(),
+        name="pledge-create",
+    ),
+    path("v1/pledgers/", pledges.PledgerList.as_view(), name="pledger-list"),
+    path("v1/pledgers/export.csv", pledges.PledgerExportCSV.as_view(), name="pledger-export-csv"),
+    path(
+        "v1/pledgers/export.ndjson",
+        pledges.PledgerExportNDJSON.as_view(),
+        name="pledger-export-ndjson",
+    ),
+    # Rapid-response alerts
+    path("v1/alerts/", alerts.AlertList.as_view(), name="alert-list"),
+    path("v1/alerts/<str:pk>/", alerts.AlertDetail.as_view(), name="alert-detail"),
+    path("v1/alerts/<str:pk>/verify/", alerts.VerifyAlert.as_view(), name="alert-verify"),
+    path("v1/alerts/<str:pk>/send/", alerts.SendAlert.as_view(), name="alert-send"),
+    # Defense cards
+    path("v1/cards/", cards.CardList.as_view(), name="card-list"),
+    path("v1/cards/<str:pk>/", cards.CardDetail.as_view(), name="card-detail"),
     # OSDI
     path("v1/osdi/", osdi.EntryPoint.as_view(), name="osdi-entry"),
     path("v1/osdi/petitions/", osdi.PetitionCollection.as_view(), name="osdi-petitions"),

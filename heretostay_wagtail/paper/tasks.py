@@ -69,3 +69,44 @@ def email_delivery(job_id, recipients, user_id, attempt=0):
         job=job.pk,
         signatures=job.total_rows,
     )
+
+
+def request_delivery(petition, options, *, user):
+    """Queue a delivery PDF with ``DeliveryForm``'s cleaned ``options`` (admin and API)."""
+    from django.db import transaction
+
+    from ..models import DeliveryJob
+
+    job = DeliveryJob.objects.create(
+        page=petition,
+        group_by=options["group_by"],
+        include_comments=options.get("include_comments", False),
+        only_confirmed=options["only_confirmed"],
+        created_by=user,
+    )
+    transaction.on_commit(lambda: build_delivery_pdf.enqueue(job.pk))
+    return job
+
+
+def delivery_file_response(petition, job, *, user):
+    """The finished PDF as a download, logged as a download of personal data."""
+    from django.http import FileResponse
+
+    from . import delivery
+
+    audit.log(
+        petition,
+        "heretostay.download",
+        user=user,
+        file="delivery_pdf",
+        job=job.pk,
+        rows=job.total_rows,
+    )
+    response = FileResponse(
+        delivery.storage().open(job.file_name, "rb"),
+        as_attachment=True,
+        filename=delivery.filename(job),
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    return response

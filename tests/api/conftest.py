@@ -55,3 +55,59 @@ def live_es(petition_es):
     petition_es.refresh_from_db()
     assert petition_es.live
     return petition_es
+
+
+# -- pledges ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def roles(locales):
+    from heretostay_wagtail.models import VolunteerRole
+
+    VolunteerRole.seed_defaults([locales["es"]])
+    return {r.code: r for r in VolunteerRole.objects.filter(locale=locales["en"])}
+
+
+@pytest.fixture
+def pledge_page(home, roles):
+    from tests.pledges.conftest import make_pledge_page
+
+    return make_pledge_page(home)
+
+
+@pytest.fixture
+def pledge_page_es(pledge_page, home_es, locales):
+    """The Spanish translation, published."""
+    from example_site.demo.localize import translate
+
+    page = translate(
+        pledge_page,
+        locales["es"],
+        {"Here to stay: the pledge": "Aquí nos quedamos: el compromiso"},
+    )
+    page.refresh_from_db()
+    if not page.live:
+        page.save_revision().publish()
+        page.refresh_from_db()
+    return page
+
+
+PLEDGER = {
+    "name": "Ana Responder",
+    "email": "ana.pledger@example.org",
+    "phone": "(217) 555-0199",
+    "area": "62701",
+    "roles": ["driver", "interpreter"],
+    "languages": ["en", "es"],
+    "availability": ["weekends"],
+    "alert_sms": True,
+    "alert_email": True,
+}
+
+
+@pytest.fixture
+def card(locales):
+    """A defense card in English and Spanish (the demo's sample card)."""
+    from example_site.demo.content.guides import load_cards
+
+    return load_cards(locales["en"], languages=["es"])

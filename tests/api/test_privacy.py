@@ -79,3 +79,22 @@ def test_schema_and_docs_have_no_personal_data(api, signed):
     text = api.get("/api/v1/schema/?format=json").content.decode()
     json.loads(text)
     assert_no_personal_data(text)
+
+
+def test_public_pledge_and_card_responses(api, pledge_page, card):
+    from heretostay_wagtail import pledging
+
+    pledging.pledge(
+        pledge_page,
+        {**PERSON, "area": PERSON["postal_code"], "alert_sms": True},
+        source=Source.API,
+        notify=False,
+    )
+    urls = ["/api/v1/pledges/", f"/api/v1/pledges/{pledge_page.pk}/", "/api/v1/cards/"]
+    for url in urls:
+        response = api.get(url)
+        assert response.status_code == 200, url
+        assert_no_personal_data(response.content.decode())
+    for body in ({"name": "Zelda"}, {**PERSON, "area": "94110"}):
+        response = api.post(f"/api/v1/pledges/{pledge_page.pk}/pledgers/", body, format="json")
+        assert_no_personal_data(response.content.decode())

@@ -51,11 +51,11 @@ def wsgi_requests_keep_the_test_connection():
 
 
 @pytest.fixture
-def data(wsgi_requests_keep_the_test_connection, petition_es, petition, settings):
+def data(wsgi_requests_keep_the_test_connection, petition_es, petition, pledge_page, settings):
     # Generated traffic would otherwise be throttled after a few requests (429s are
     # documented and tested separately in test_throttling.py).
     settings.HERETOSTAY = {
-        "THROTTLE_RATES": dict.fromkeys(("sign", "confirm", "api_public", "api_staff"))
+        "THROTTLE_RATES": dict.fromkeys(("sign", "pledge", "confirm", "api_public", "api_staff"))
     }
     signing.sign(petition, SIGNER, source=Source.API)
     return petition

@@ -1,0 +1,266 @@
+"""Rapid-response alerts for staff: create, read with reach, verify, send.
+
+Validation is the admin's ``AlertForm`` (via the alert viewset), and verify/send are
+``alerts.verify``/``alerts.send``, which enforce the two-person rule, write the audit
+entries and dispatch at most once. Sending an alert that is already sent answers 200
+with the alert and messages nobody again.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+
+from .. import alerts, audit
+from ..models import Alert, AlertChannel, AlertStatus, PledgePage
+from . import errors
+from .base import StaffView, parse_query
+from .permissions import IsAuthenticated, has_perm
+from .signatures import StrictSerializer
+
+NO_ALERT = _("No alert with this id.")
+NO_CAMPAIGN = _("No pledge campaign with this id.")
+
+ID_PARAMETER = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id of the alert."
+)
+
+
+class CanSeeAlerts(BasePermission):
+    """As the admin's alert screens: any of the alert permissions."""
+
+    def has_permission(self, request, view):
+        return any(
+            request.user.has_perm(f"heretostay.{p}")
+            for p in ("view_alert", "add_alert", "change_alert", "verify_alert", "send_alert")
+        )
+
+
+class ReachSerializer(serializers.Serializer):
+    channels = serializers.DictField(
+        child=serializers.IntegerField(), help_text="People reached per channel (sms, email)."
+    )
+    people = serializers.IntegerField(help_text="People reached on any channel.")
+
+
+class AlertSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    campaign = serializers.IntegerField(source="page_id", help_text="Page id of the campaign.")
+    message = serializers.CharField()
+    areas = serializers.ListField(source="area_list", child=serializers.CharField())
+    roles = serializers.SerializerMethodField()
+    channel = serializers.ChoiceField(choices=AlertChannel.choices)
+    status = serializers.ChoiceField(choices=AlertStatus.choices)
+    created_by = serializers.IntegerField(source="created_by_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+    verified_by = serializers.IntegerField(source="verified_by_id", allow_null=True)
+    verified_at = serializers.DateTimeField(allow_null=True)
+    sent_by = serializers.IntegerField(source="sent_by_id", allow_null=True)
+    sent_at = serializers.DateTimeField(allow_null=True)
+    reach = serializers.SerializerMethodField()
+
+    def get_url(self, alert) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("heretostay_api:alert-detail", args=[alert.pk])
+        )
+
+    def get_roles(self, alert) -> list[str]:
+        return sorted(r.code for r in alert.roles.all())
+
+    @extend_schema_field(ReachSerializer)
+    def get_reach(self, alert):
+        return alerts.preview(alert)
+
+
+def get_alert(pk):
+    valid = str(pk).isdigit() and 0 < int(pk) < 2**31
+    alert = Alert.objects.select_related("page").filter(pk=int(pk)).first() if valid else None
+    if alert is None:
+        raise NotFound(NO_ALERT)
+    return alert
+
+
+class AlertCreateSerializer(StrictSerializer):
+    campaign = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="Page id of the pledge campaign."
+    )
+    message = serializers.CharField(max_length=480, trim_whitespace=False)
+    areas = serializers.CharField(
+        max_length=1000, help_text="Postal codes or prefixes, separated by spaces or commas."
+    )
+    roles = serializers.ListField(
+        child=serializers.SlugField(max_length=50),
+        required=False,
+        max_length=50,
+        help_text="Role codes to reach; empty for every role.",
+    )
+    channel = serializers.ChoiceField(choices=AlertChannel.choices, default=AlertChannel.SMS)
+
+
+def _form_data(data):
+    """The admin form's fields: the campaign's source page and the default-language roles."""
+    from ..admin.pledges import default_roles
+
+    page = PledgePage.objects.filter(pk=data["campaign"]).first()
+    if page is None:
+        raise serializers.ValidationError({"campaign": [NO_CAMPAIGN]})
+    source = PledgePage.objects.filter(
+        translation_key=page.translation_key, locale__language_code=_default_language()
+    ).first()
+    by_code = {r.code: r.pk for r in default_roles()}
+    return {
+        "page": (source or page).pk,
+        "message": data["message"],
+        "areas": data["areas"],
+        # Unknown codes are passed on as they are, so the form reports them on "roles".
+        "roles": [by_code.get(code, code) for code in data.get("roles", [])],
+        "channel": data["channel"],
+    }
+
+
+def _default_language():
+    from wagtail.models import Locale
+
+    return Locale.get_default().language_code
+
+
+class AlertList(StaffView):
+    permission_classes = (IsAuthenticated, has_perm("heretostay.add_alert"))
+    serializer_class = AlertCreateSerializer
+
+    @extend_schema(
+        operation_id="alerts_create",
+        summary="Create a rapid-response alert (staff)",
+        description=(
+            "Needs heretostay.add_alert. The alert starts as a draft; another person must "
+            "verify it before it can be sent."
+        ),
+        request=AlertCreateSerializer,
+        responses={
+            201: AlertSerializer,
+            **errors.responses(400, 401, 403, 413, 415, 429),
+        },
+        tags=["alerts"],
+    )
+    def post(self, request):
+        from ..admin.pledges import alert_viewset
+
+        parse_query(request, None, paginated=False)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        form = alert_viewset.get_form_class()(data=_form_data(serializer.validated_data))
+        if not form.is_valid():
+            raise serializers.ValidationError(
+                {
+                    {"__all__": "non_field_errors", "page": "campaign"}.get(name, name): [
+                        serializers.ErrorDetail(e["message"], code=e["code"] or "invalid")
+                        for e in messages
+                    ]
+                    for name, messages in form.errors.get_json_data().items()
+                }
+            )
+        form.instance.created_by = request.user
+        alert = form.save()
+        audit.log(alert, "heretostay.alert.create", user=request.user)
+        body = AlertSerializer(alert, context=self.get_serializer_context()).data
+        response = Response(body, status=status.HTTP_201_CREATED)
+        response["Location"] = body["url"]
+        return response
+
+
+class AlertDetail(StaffView):
+    permission_classes = (IsAuthenticated, CanSeeAlerts)
+    serializer_class = AlertSerializer
+
+    @extend_schema(
+        operation_id="alerts_retrieve",
+        summary="An alert, with how many people it reaches (staff)",
+        parameters=[ID_PARAMETER],
+        responses={200: AlertSerializer, **errors.responses(400, 401, 403, 404, 429)},
+        tags=["alerts"],
+    )
+    def get(self, request, pk):
+        parse_query(request, None, paginated=False)
+        return Response(self.get_serializer(get_alert(pk)).data)
+
+
+STATE_ERROR = OpenApiResponse(errors.Error, description="Not allowed in the alert's state.")
+
+
+def _conflict(error):
+    return Response(
+        {"status": 409, "code": "conflict", "detail": str(error)}, status=status.HTTP_409_CONFLICT
+    )
+
+
+class VerifyAlert(StaffView):
+    permission_classes = (IsAuthenticated, has_perm(alerts.VERIFY_PERMISSION))
+    serializer_class = AlertSerializer
+
+    @extend_schema(
+        operation_id="alerts_verify",
+        summary="Verify an alert: the second person (staff)",
+        description=(
+            "Needs heretostay.verify_alert, and must be someone other than the alert's "
+            "author (two-person rule): the author gets a 409. Only drafts can be verified."
+        ),
+        parameters=[ID_PARAMETER],
+        request=None,
+        responses={
+            200: AlertSerializer,
+            409: STATE_ERROR,
+            **errors.responses(400, 401, 403, 404, 413, 415, 429),
+        },
+        tags=["alerts"],
+    )
+    def post(self, request, pk):
+        parse_query(request, None, paginated=False)
+        alert = get_alert(pk)
+        try:
+            alerts.verify(alert, request.user)
+        except alerts.AlertError as error:
+            return _conflict(error)
+        return Response(self.get_serializer(alert).data)
+
+
+class SendAlert(StaffView):
+    permission_classes = (IsAuthenticated, has_perm(alerts.SEND_PERMISSION))
+    serializer_class = AlertSerializer
+
+    @extend_schema(
+        operation_id="alerts_send",
+        summary="Send a verified alert (staff)",
+        description=(
+            "Needs heretostay.send_alert. Idempotent: sending an alert that is already "
+            "sent answers 200 and messages nobody again. A draft gets a 409."
+        ),
+        parameters=[ID_PARAMETER],
+        request=None,
+        responses={
+            200: AlertSerializer,
+            409: STATE_ERROR,
+            **errors.responses(400, 401, 403, 404, 413, 415, 429),
+        },
+        tags=["alerts"],
+    )
+    def post(self, request, pk):
+        parse_query(request, None, paginated=False)
+        alert = get_alert(pk)
+        if alert.status != AlertStatus.SENT:
+            try:
+                alerts.send(alert, request.user)
+            except alerts.AlertError as error:
+                alert.refresh_from_db()
+                if alert.status != AlertStatus.SENT:  # not lost to a concurrent send
+                    return _conflict(error)
+        return Response(self.get_serializer(alert).data)

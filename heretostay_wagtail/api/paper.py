@@ -1,0 +1,285 @@
+"""Paper signatures and delivery PDFs for staff, with the admin's permissions.
+
+Bulk entry runs ``paper.entry.enter_rows`` (the admin's own row-by-row validation,
+signing and report); a delivery PDF is requested and downloaded through the same
+``paper.tasks`` functions as the admin, so the job, the task and the audit entries
+are the same whichever screen asked.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from ..models import DeliveryJob, DeliveryJobStatus, PetitionPage
+from ..paper import entry
+from ..paper.forms import DeliveryForm
+from ..paper.tasks import delivery_file_response, request_delivery
+from . import errors
+from .base import StaffView, parse_query
+from .permissions import IsAuthenticated, has_perm
+from .signatures import StrictSerializer
+
+PAPER_PERMISSION = "heretostay.add_paper_signatures"
+DELIVER_PERMISSION = "heretostay.deliver_petition"
+MAX_ROWS = 500
+
+NO_PETITION = _("No petition with this id.")
+NO_JOB = _("No delivery PDF with this id.")
+NOT_READY = _("This PDF is not ready yet.")
+
+PETITION_PARAMETER = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Page id of the petition."
+)
+JOB_PARAMETER = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id of the delivery PDF job."
+)
+
+
+def _valid_id(pk):
+    return str(pk).isdigit() and 0 < int(pk) < 2**31
+
+
+def get_petition(pk):
+    """Any petition, published or not, as in the admin."""
+    petition = PetitionPage.objects.filter(pk=int(pk)).first() if _valid_id(pk) else None
+    if petition is None:
+        raise NotFound(NO_PETITION)
+    return petition
+
+
+def form_errors(form):
+    return serializers.ValidationError(
+        {
+            ("non_field_errors" if name == "__all__" else name): [
+                serializers.ErrorDetail(e["message"], code=e["code"] or "invalid") for e in messages
+            ]
+            for name, messages in form.errors.get_json_data().items()
+        }
+    )
+
+
+# -- bulk entry --------------------------------------------------------------------------
+
+
+class PaperRowSerializer(StrictSerializer):
+    """One line of a paper sheet, as typed; the petition's rules are checked per row."""
+
+    name = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    email = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    postal_code = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    opt_in = serializers.BooleanField(required=False, default=False)
+    sheet_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text="This row's sheet, when it differs from the batch's.",
+    )
+
+
+class PaperBatchSerializer(StrictSerializer):
+    sheet_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text="The code printed on the sheet (for rows without their own).",
+    )
+    rows = PaperRowSerializer(many=True, max_length=MAX_ROWS, allow_empty=False)
+
+
+class RowReportSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="1-based position in the rows sent.")
+    status = serializers.ChoiceField(choices=[entry.ADDED, entry.DUPLICATE, entry.REJECTED])
+    errors = serializers.ListField(child=serializers.CharField())
+
+
+class PaperReportSerializer(serializers.Serializer):
+    added = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    rows = RowReportSerializer(many=True, help_text="Blank rows are skipped and not listed.")
+
+
+class PaperSignatures(StaffView):
+    permission_classes = (IsAuthenticated, has_perm(PAPER_PERMISSION))
+    serializer_class = PaperBatchSerializer
+
+    @extend_schema(
+        operation_id="petitions_paper_signatures_create",
+        summary="Enter paper signatures (staff)",
+        description=(
+            "Needs heretostay.add_paper_signatures. Each row is validated and signed like "
+            "the admin's paper entry (source paper); a bad row is reported and skipped, "
+            "never blocking the others. One audit-log entry per batch."
+        ),
+        parameters=[PETITION_PARAMETER],
+        request=PaperBatchSerializer,
+        responses={
+            200: PaperReportSerializer,
+            **errors.responses(400, 401, 403, 404, 413, 415, 429),
+        },
+        tags=["paper"],
+    )
+    def post(self, request, pk):
+        parse_query(request, None, paginated=False)
+        petition = get_petition(pk)
+        batch = self.get_serializer(data=request.data)
+        batch.is_valid(raise_exception=True)
+        try:
+            code = entry.check_sheet_code(petition, batch.validated_data.get("sheet_code", ""))
+        except ValueError as exc:
+            raise serializers.ValidationError({"sheet_code": [str(exc)]}) from None
+        rows = list(enumerate(batch.validated_data["rows"], start=1))
+        report = entry.enter_rows(petition, rows, user=request.user, sheet_code=code, method="api")
+        return Response(
+            {
+                **report.summary(),
+                "rows": [
+                    {"row": r.number, "status": r.status, "errors": [str(e) for e in r.errors]}
+                    for r in report.rows
+                ],
+            }
+        )
+
+
+# -- delivery ----------------------------------------------------------------------------
+
+
+class DeliveryRequestSerializer(StrictSerializer):
+    """The admin's delivery options; ``DeliveryForm`` checks them."""
+
+    group_by = serializers.ChoiceField(
+        choices=[0, 2, 3, 5],
+        required=False,
+        default=0,
+        help_text="Group signers by this many leading postal-code characters (0: none).",
+    )
+    include_comments = serializers.BooleanField(
+        required=False, default=True, help_text="Ignored when the petition asks no comment."
+    )
+    only_confirmed = serializers.BooleanField(required=False, default=True)
+
+
+class DeliveryJobSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    petition = serializers.IntegerField(source="page_id")
+    status = serializers.ChoiceField(choices=DeliveryJobStatus.choices)
+    progress = serializers.IntegerField(help_text="Percent done.")
+    total_rows = serializers.IntegerField()
+    rows_done = serializers.IntegerField()
+    group_by = serializers.IntegerField()
+    include_comments = serializers.BooleanField()
+    only_confirmed = serializers.BooleanField()
+    error = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.SerializerMethodField()
+    file_url = serializers.SerializerMethodField()
+
+    def get_url(self, job) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("heretostay_api:delivery-detail", args=[job.pk])
+        )
+
+    def get_file_url(self, job) -> str | None:
+        if job.status != DeliveryJobStatus.DONE or not job.file_name:
+            return None
+        return self.context["request"].build_absolute_uri(
+            reverse("heretostay_api:delivery-file", args=[job.pk])
+        )
+
+
+class RequestDelivery(StaffView):
+    permission_classes = (IsAuthenticated, has_perm(DELIVER_PERMISSION))
+    serializer_class = DeliveryRequestSerializer
+
+    @extend_schema(
+        operation_id="petitions_deliveries_create",
+        summary="Request a delivery PDF (staff)",
+        description=(
+            "Needs heretostay.deliver_petition. The PDF is built in the background; poll "
+            "the job's url until status is done, then download file_url."
+        ),
+        parameters=[PETITION_PARAMETER],
+        request=DeliveryRequestSerializer,
+        responses={
+            202: DeliveryJobSerializer,
+            **errors.responses(400, 401, 403, 404, 413, 415, 429),
+        },
+        tags=["paper"],
+    )
+    def post(self, request, pk):
+        parse_query(request, None, paginated=False)
+        petition = get_petition(pk)
+        options = self.get_serializer(data=request.data)
+        options.is_valid(raise_exception=True)
+        data = {k: v for k, v in options.validated_data.items() if v is not False}
+        form = DeliveryForm(data, petition=petition)
+        if not form.is_valid():
+            raise form_errors(form)
+        job = request_delivery(petition, form.cleaned_data, user=request.user)
+        body = DeliveryJobSerializer(job, context=self.get_serializer_context()).data
+        response = Response(body, status=status.HTTP_202_ACCEPTED)
+        response["Location"] = body["url"]
+        return response
+
+
+def get_job(pk):
+    job = (
+        DeliveryJob.objects.select_related("page").filter(pk=int(pk)).first()
+        if _valid_id(pk)
+        else None
+    )
+    if job is None:
+        raise NotFound(NO_JOB)
+    return job
+
+
+class DeliveryDetail(StaffView):
+    permission_classes = (IsAuthenticated, has_perm(DELIVER_PERMISSION))
+    serializer_class = DeliveryJobSerializer
+
+    @extend_schema(
+        operation_id="deliveries_retrieve",
+        summary="Status and progress of a delivery PDF (staff)",
+        parameters=[JOB_PARAMETER],
+        responses={200: DeliveryJobSerializer, **errors.responses(400, 401, 403, 404, 429)},
+        tags=["paper"],
+    )
+    def get(self, request, pk):
+        parse_query(request, None, paginated=False)
+        return Response(self.get_serializer(get_job(pk)).data)
+
+
+class DeliveryFile(StaffView):
+    permission_classes = (IsAuthenticated, has_perm(DELIVER_PERMISSION))
+
+    @extend_schema(
+        operation_id="deliveries_file",
+        summary="Download a finished delivery PDF (staff)",
+        description=(
+            "Written to the audit log as a download of personal data. A 409 while the PDF "
+            "is not ready."
+        ),
+        parameters=[JOB_PARAMETER],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF"),
+            409: OpenApiResponse(errors.Error, description="The PDF is not ready yet."),
+            **errors.responses(400, 401, 403, 404, 429),
+        },
+        tags=["paper"],
+    )
+    def get(self, request, pk):
+        parse_query(request, None, paginated=False)
+        job = get_job(pk)
+        if job.status != DeliveryJobStatus.DONE or not job.file_name:
+            return Response(
+                {"status": 409, "code": "not_ready", "detail": str(NOT_READY)},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return delivery_file_response(job.page.specific, job, user=request.user)

@@ -1,0 +1,589 @@
+"""Pledge campaigns: list and detail, pledge (public); list and export pledgers (staff).
+
+Pledging validates through ``PledgeForm`` and records through ``pledging.pledge`` with
+``Source.API``, as the page does. New and repeat emails get the same 202; only the
+address's owner learns, by email, that they had already pledged.
+"""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from wagtail.images import get_image_model
+from wagtail.rich_text import expand_db_html
+
+from .. import exports, pledging, sharing
+from ..forms.pledges import PledgeForm
+from ..models import CampaignCounter, Pledge, PledgePage, Source, VolunteerRole
+from ..models.pledges import PLEDGE_LANGUAGES, Availability
+from ..privacy import client_ip
+from . import errors
+from .base import PublicView, StaffView, parse_query
+from .permissions import IsAuthenticated, has_perm
+from .petitions import (
+    RENDITIONS,
+    ImageSerializer,
+    ProgressSerializer,
+    ShareSerializer,
+    TranslationSerializer,
+    image_body,
+)
+from .signatures import StrictSerializer, _audit_instance, _in_language
+from .throttles import PackageThrottle, PublicThrottle
+
+RECEIVED = _(
+    "Thank you! Your pledge has been received. We are emailing you a link to update or withdraw it."
+)
+NO_PLEDGE = _("No pledge campaign with this id.")
+NO_ROLE = _("No volunteer role with this code.")
+
+VIEW_PERMISSION = "heretostay.view_pledge"
+EXPORT_PERMISSION = "heretostay.export_pledge"
+
+ID_PARAMETER = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Page id of the pledge campaign."
+)
+
+
+class PledgeThrottle(PackageThrottle):
+    """The web form's ``pledge`` budget, shared with the API per address."""
+
+    scope = "pledge"
+
+
+def pledges_queryset():
+    images = get_image_model().objects.prefetch_renditions(*RENDITIONS.values())
+    return (
+        PledgePage.objects.live()
+        .public()
+        .select_related("locale")
+        .prefetch_related(Prefetch("image", queryset=images))
+        .order_by("-first_published_at", "-pk")
+    )
+
+
+def get_pledge_page(pk):
+    if not str(pk).isdigit() or not 0 < int(pk) < 2**31:
+        raise NotFound(NO_PLEDGE)
+    page = pledges_queryset().filter(pk=int(pk)).first()
+    if page is None:
+        raise NotFound(NO_PLEDGE)
+    return page
+
+
+def annotate(pages):
+    """Counters, translations and offered roles for a page of campaigns, in a few queries."""
+    pages = list(pages)
+    keys = {p.translation_key for p in pages}
+    totals = {
+        row["campaign_key"]: row
+        for row in CampaignCounter.objects.filter(campaign_key__in=keys).values(
+            "campaign_key", "count", "paper_tally"
+        )
+    }
+    siblings = defaultdict(list)
+    for page in (
+        PledgePage.objects.live()
+        .public()
+        .filter(translation_key__in=keys)
+        .select_related("locale")
+        .only("id", "title", "url_path", "translation_key", "locale", "depth", "path")
+        .order_by("locale__language_code")
+    ):
+        siblings[page.translation_key].append(page)
+    roles = {}
+    for page in pages:
+        if page.locale_id not in roles:
+            roles[page.locale_id] = list(VolunteerRole.for_locale(page.locale))
+        page._totals = totals.get(page.translation_key, {"count": 0, "paper_tally": 0})
+        page._api_translations = [p for p in siblings[page.translation_key] if p.pk != page.pk]
+        page._api_roles = roles[page.locale_id]
+    return pages
+
+
+# -- serializers -----------------------------------------------------------------------
+
+
+class RoleSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Send these codes in a pledge's roles.")
+    name = serializers.CharField(help_text="In the campaign's language.")
+    description = serializers.CharField(allow_blank=True)
+
+
+class ChoiceSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PledgeCampaignSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    campaign = serializers.UUIDField(
+        source="translation_key", help_text="Shared by every translation of the campaign."
+    )
+    title = serializers.CharField()
+    slug = serializers.CharField()
+    locale = serializers.CharField(source="locale.language_code")
+    url = serializers.SerializerMethodField()
+    api_url = serializers.SerializerMethodField()
+    pledge_url = serializers.SerializerMethodField()
+    statement = serializers.CharField()
+    explanation = serializers.SerializerMethodField()
+    goal = serializers.IntegerField()
+    progress = serializers.SerializerMethodField()
+    is_open = serializers.BooleanField()
+    closed_reason = serializers.SerializerMethodField()
+    first_published_at = serializers.DateTimeField(allow_null=True)
+    last_published_at = serializers.DateTimeField(allow_null=True)
+    opens_at = serializers.DateTimeField(allow_null=True)
+    closes_at = serializers.DateTimeField(allow_null=True)
+    image = serializers.SerializerMethodField()
+    share = serializers.SerializerMethodField()
+    roles = serializers.SerializerMethodField()
+    languages = serializers.SerializerMethodField()
+    availability = serializers.SerializerMethodField()
+    sms_consent_text = serializers.SerializerMethodField()
+    email_consent_text = serializers.SerializerMethodField()
+    translations = serializers.SerializerMethodField()
+
+    def _request(self):
+        return self.context["request"]
+
+    def get_url(self, page) -> str | None:
+        return page.get_full_url(self._request()._request)
+
+    def get_api_url(self, page) -> str:
+        return self._request().build_absolute_uri(
+            reverse("heretostay_api:pledge-detail", args=[page.pk])
+        )
+
+    def get_pledge_url(self, page) -> str:
+        return self._request().build_absolute_uri(
+            reverse("heretostay_api:pledge-create", args=[page.pk])
+        )
+
+    def get_explanation(self, page) -> str:
+        return expand_db_html(page.explanation)
+
+    @extend_schema_field(ProgressSerializer)
+    def get_progress(self, page):
+        return page.progress()
+
+    def get_closed_reason(self, page) -> str | None:
+        reason = page.closed_reason()
+        return str(reason) if reason else None
+
+    @extend_schema_field(ImageSerializer(allow_null=True))
+    def get_image(self, page):
+        return image_body(self._request(), page.image)
+
+    @extend_schema_field(ShareSerializer)
+    def get_share(self, page):
+        return sharing.share_links(page, self._request()._request)
+
+    @extend_schema_field(RoleSerializer(many=True))
+    def get_roles(self, page):
+        return [
+            {"code": r.code, "name": r.name, "description": r.description} for r in page._api_roles
+        ]
+
+    @extend_schema_field(ChoiceSerializer(many=True))
+    def get_languages(self, page):
+        return [{"code": code, "name": str(name)} for code, name in PLEDGE_LANGUAGES]
+
+    @extend_schema_field(ChoiceSerializer(many=True))
+    def get_availability(self, page):
+        return [{"code": code, "name": str(name)} for code, name in Availability.choices]
+
+    def get_sms_consent_text(self, page) -> str:
+        return str(page.get_sms_consent_text())
+
+    def get_email_consent_text(self, page) -> str:
+        return str(page.get_email_consent_text())
+
+    @extend_schema_field(TranslationSerializer(many=True))
+    def get_translations(self, page):
+        request = self._request()
+        return [
+            {
+                "id": p.pk,
+                "locale": p.locale.language_code,
+                "title": p.title,
+                "url": p.get_full_url(request._request),
+                "api_url": request.build_absolute_uri(
+                    reverse("heretostay_api:pledge-detail", args=[p.pk])
+                ),
+            }
+            for p in page._api_translations
+        ]
+
+
+class PledgeCampaignQuery(serializers.Serializer):
+    locale = serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES],
+        required=False,
+        help_text="Language code of the page (each translation is its own page).",
+    )
+    campaign = serializers.UUIDField(required=False, help_text="Every translation of one campaign.")
+
+
+# -- public views ----------------------------------------------------------------------
+
+
+class PledgeCampaignList(PublicView):
+    serializer_class = PledgeCampaignSerializer
+    query_serializer = PledgeCampaignQuery
+
+    @extend_schema(
+        operation_id="pledges_list",
+        summary="List published pledge campaigns",
+        parameters=[PledgeCampaignQuery],
+        responses={200: PledgeCampaignSerializer(many=True), **errors.responses(400, 404, 429)},
+        tags=["pledges"],
+    )
+    def get(self, request):
+        query = self.query()
+        queryset = pledges_queryset()
+        if "locale" in query:
+            queryset = queryset.filter(locale__language_code=query["locale"])
+        if "campaign" in query:
+            queryset = queryset.filter(translation_key=query["campaign"])
+        page = self.paginate_queryset(queryset)
+        serializer = self.get_serializer(annotate(page), many=True)
+        return self.get_paginated_response(serializer.data)
+
+
+class PledgeCampaignDetail(PublicView):
+    serializer_class = PledgeCampaignSerializer
+
+    @extend_schema(
+        operation_id="pledges_retrieve",
+        summary="One published pledge campaign, with its live count and roles",
+        parameters=[ID_PARAMETER],
+        responses={200: PledgeCampaignSerializer, **errors.responses(400, 404, 429)},
+        tags=["pledges"],
+    )
+    def get(self, request, pk):
+        parse_query(request, None, paginated=False)
+        page = annotate([get_pledge_page(pk)])[0]
+        return Response(self.get_serializer(page).data)
+
+
+def validate_with_form(page, data):
+    """Run the one validator; role codes become the page's roles first."""
+    data = dict(data)
+    if "roles" in data:
+        by_code = {r.code: r.pk for r in VolunteerRole.for_locale(page.locale)}
+        # Unknown codes are passed on as they are, so the form reports them on "roles".
+        data["roles"] = [by_code.get(code, code) for code in data["roles"]]
+    form = PledgeForm(page, data=data, source=Source.API)
+    if not form.is_valid():
+        raise serializers.ValidationError(
+            {
+                ("non_field_errors" if field == "__all__" else field): [
+                    serializers.ErrorDetail(e["message"], code=e["code"] or "invalid")
+                    for e in messages
+                ]
+                for field, messages in form.errors.get_json_data().items()
+            }
+        )
+    return form.pledger_data()
+
+
+class PledgeCreateSerializer(StrictSerializer):
+    """Types only: ``PledgeForm`` decides what is required and valid."""
+
+    name = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
+    email = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
+    phone = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
+    area = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
+    roles = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, max_length=50
+    )
+    languages = serializers.ListField(
+        child=serializers.CharField(max_length=15), required=False, max_length=50
+    )
+    availability = serializers.ListField(
+        child=serializers.CharField(max_length=20), required=False, max_length=10
+    )
+    alert_sms = serializers.BooleanField(
+        required=False, default=False, help_text="Text alerts (sms_consent_text); needs phone."
+    )
+    alert_email = serializers.BooleanField(
+        required=False, default=False, help_text="Email alerts (email_consent_text)."
+    )
+
+    def validate(self, attrs):
+        return validate_with_form(self.context["page"], attrs)
+
+
+class PledgeCreate(PledgeCreateSerializer):
+    """The documented request: name, email and area are always required by the form."""
+
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(max_length=254)
+    area = serializers.CharField(
+        max_length=100, help_text="Postal code or neighborhood (alerts go to people nearby)."
+    )
+    roles = serializers.ListField(
+        child=serializers.CharField(max_length=50),
+        required=False,
+        max_length=50,
+        help_text="Codes from the campaign's roles.",
+    )
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=[c for c, _n in PLEDGE_LANGUAGES]),
+        required=False,
+        max_length=50,
+    )
+    availability = serializers.ListField(
+        child=serializers.ChoiceField(choices=Availability.choices), required=False, max_length=10
+    )
+
+
+class PledgeReceivedSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["received"])
+    detail = serializers.CharField()
+
+
+def received_body():
+    """The one answer to every accepted pledge, new or repeated."""
+    return {"status": "received", "detail": str(RECEIVED)}
+
+
+class PledgeCreateView(PublicView):
+    throttle_classes = (PublicThrottle, PledgeThrottle)
+    serializer_class = PledgeCreateSerializer
+
+    @extend_schema(
+        operation_id="pledges_create",
+        summary="Pledge (join the rapid-response network)",
+        description=(
+            "Validated like the campaign's web form and counted once per email across "
+            "translations. The answer is the same 202 whether the email is new or has "
+            "already pledged, so nobody can learn who pledged; the address's owner gets "
+            "an email with a link to update or withdraw the pledge."
+        ),
+        parameters=[ID_PARAMETER],
+        request=PledgeCreate,
+        responses={202: PledgeReceivedSerializer, **errors.responses(400, 404, 413, 415, 429)},
+        tags=["pledges"],
+    )
+    def post(self, request, pk):
+        parse_query(request, None, paginated=False)
+        page = get_pledge_page(pk)
+        serializer = PledgeCreateSerializer(
+            data=request.data, context={**self.get_serializer_context(), "page": page}
+        )
+        serializer.is_valid(raise_exception=True)
+        pledging.pledge(
+            page,
+            serializer.validated_data,
+            source=Source.API,
+            ip=client_ip(request),
+            language=get_language(),
+        )
+        return Response(received_body(), status=status.HTTP_202_ACCEPTED)
+
+
+# -- staff -----------------------------------------------------------------------------
+
+
+class PledgerQuery(serializers.Serializer):
+    """The admin roster's filters."""
+
+    campaign = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="Page id of a pledge campaign: its pledgers in every language.",
+    )
+    area = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="Postal code or prefix; several separated by commas or spaces.",
+    )
+    role = serializers.SlugField(required=False, max_length=50, help_text="A role code.")
+    language = serializers.ChoiceField(choices=PLEDGE_LANGUAGES, required=False)
+    availability = serializers.ChoiceField(choices=Availability.choices, required=False)
+    alert_sms = serializers.BooleanField(required=False, allow_null=True, default=None)
+    alert_email = serializers.BooleanField(required=False, allow_null=True, default=None)
+    trained = serializers.BooleanField(required=False, allow_null=True, default=None)
+    withdrawn = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+def filter_pledgers(query):
+    """The roster's filters, applied by the admin's own filter set."""
+    from ..admin.pledges import PledgeFilterSet, default_roles
+
+    filters = PledgeFilterSet(queryset=Pledge.objects.all())
+    queryset = Pledge.objects.select_related("page").prefetch_related("roles")
+    if "campaign" in query:
+        page = PledgePage.objects.filter(pk=query["campaign"]).first()
+        if page is None:
+            raise serializers.ValidationError({"campaign": [NO_PLEDGE]})
+        queryset = filters.filter_campaign(queryset, "campaign", page)
+    if query.get("area"):
+        queryset = filters.filter_area(queryset, "area", query["area"])
+    if "role" in query:
+        role = default_roles().filter(code=query["role"]).first()
+        if role is None:
+            raise serializers.ValidationError({"role": [NO_ROLE]})
+        queryset = filters.filter_role(queryset, "role", role)
+    if "language" in query:
+        queryset = filters.filter_language(queryset, "language", query["language"])
+    if "availability" in query:
+        queryset = filters.filter_availability(queryset, "availability", query["availability"])
+    for name in ("alert_sms", "alert_email"):
+        if query.get(name) is not None:
+            queryset = queryset.filter(**{name: query[name]})
+    if query.get("trained") is not None:
+        queryset = filters.filter_trained(queryset, "trained", query["trained"])
+    if query.get("withdrawn") is not None:
+        queryset = filters.filter_withdrawn(queryset, "withdrawn", query["withdrawn"])
+    return queryset
+
+
+def _filters_for_log(query):
+    return {k: v for k, v in query.items() if v is not None}
+
+
+class PledgerSerializer(serializers.ModelSerializer):
+    """A pledger with their personal data: staff only."""
+
+    id = serializers.UUIDField(source="public_id")
+    campaign = serializers.UUIDField(source="campaign_key")
+    phone = serializers.SerializerMethodField()
+    roles = serializers.SerializerMethodField()
+    languages = serializers.ListField(source="language_list", child=serializers.CharField())
+    availability = serializers.ListField(source="availability_list", child=serializers.CharField())
+
+    class Meta:
+        model = Pledge
+        fields = [
+            "id",
+            "campaign",
+            "language",
+            "name",
+            "email",
+            "phone",
+            "area",
+            "roles",
+            "languages",
+            "availability",
+            "alert_sms",
+            "alert_sms_consent_at",
+            "alert_email",
+            "alert_email_consent_at",
+            "trained_at",
+            "source",
+            "created_at",
+            "withdrawn_at",
+        ]
+
+    def get_phone(self, pledge) -> str:
+        return pledge.phone.as_e164 if pledge.phone else ""
+
+    def get_roles(self, pledge) -> list[str]:
+        return sorted(r.code for r in pledge.roles.all())
+
+
+class PledgerList(StaffView):
+    permission_classes = (IsAuthenticated, has_perm(VIEW_PERMISSION))
+    serializer_class = PledgerSerializer
+    query_serializer = PledgerQuery
+
+    @extend_schema(
+        operation_id="pledgers_list",
+        summary="List pledgers (staff)",
+        description=(
+            "Needs the heretostay.view_pledge permission, like the admin roster. Each page "
+            "read is written to the audit log, as a download of personal data."
+        ),
+        parameters=[PledgerQuery],
+        responses={200: PledgerSerializer(many=True), **errors.responses(400, 401, 403, 404, 429)},
+        tags=["pledges"],
+    )
+    def get(self, request):
+        from .. import audit
+
+        query = self.query()
+        queryset = filter_pledgers(query).order_by("-created_at", "-pk")
+        page = self.paginate_queryset(queryset)
+        audit.log(
+            _audit_instance(request.user),
+            "heretostay.download",
+            user=request.user,
+            model=Pledge._meta.label,
+            format="json",
+            filters={k: str(v) for k, v in _filters_for_log(query).items()},
+            page=self.paginator.page.number,
+            rows=len(page),
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class PledgerExport(StaffView):
+    """Streams every matching pledger; memory stays flat (``exports.py``)."""
+
+    permission_classes = (IsAuthenticated, has_perm(EXPORT_PERMISSION))
+    fmt = None
+    query_serializer = PledgerQuery
+
+    def get(self, request):
+        query = parse_query(request, PledgerQuery, paginated=False)
+        queryset = filter_pledgers(query).order_by("pk")
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response = exports.export_supporters(
+            request.user,
+            queryset,
+            self.fmt,
+            permission=EXPORT_PERMISSION,
+            columns=pledging.export_columns(),
+            filename=f"pledgers-{stamp}",
+            filters=_filters_for_log(query),
+        )
+        response.streaming_content = _in_language(response.streaming_content, get_language())
+        return response
+
+
+def _export_view(fmt, media_type, label):
+    @extend_schema(
+        operation_id=f"pledgers_export_{fmt}",
+        summary=f"Export pledgers as {label} (staff)",
+        description=(
+            "Streams all matching pledgers (constant memory). Needs the "
+            "heretostay.export_pledge permission and writes the same audit-log entry as an "
+            "export from the admin roster. Text cells that a spreadsheet would run as "
+            "formulas are neutralized in CSV."
+        ),
+        parameters=[PledgerQuery],
+        responses={
+            (200, media_type): OpenApiResponse(OpenApiTypes.STR, description=label),
+            **errors.responses(400, 401, 403, 429),
+        },
+        tags=["pledges"],
+    )
+    def get(self, request):
+        return PledgerExport.get(self, request)
+
+    return type(f"PledgerExport{fmt.upper()}", (PledgerExport,), {"fmt": fmt, "get": get})
+
+
+PledgerExportCSV = _export_view(exports.CSV, "text/csv", "CSV")
+PledgerExportNDJSON = _export_view(
+    exports.NDJSON, "application/x-ndjson", "NDJSON (one JSON object per line)"
+)
