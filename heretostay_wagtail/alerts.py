@@ -73,6 +73,14 @@ def preview(alert):
     return {"channels": counts, "people": _matching(alert).filter(anyone).count()}
 
 
+def create(form, user):
+    """Save a valid alert form as a draft authored by ``user`` (admin and API alike)."""
+    form.instance.created_by = user
+    alert = form.save()
+    audit.log(alert, "heretostay.alert.create", user=user)
+    return alert
+
+
 # -- The two-person rule -----------------------------------------------------------------
 
 

@@ -318,10 +318,7 @@ ALERT_PANELS = [
 
 class AlertCreateView(CreateView):
     def save_instance(self):
-        self.form.instance.created_by = self.request.user
-        instance = super().save_instance()
-        audit.log(instance, "heretostay.alert.create", user=self.request.user)
-        return instance
+        return alerts.create(self.form, self.request.user)
 
     def get_success_url(self):
         return reverse(alert_viewset.get_url_name("detail"), args=[quote(self.object.pk)])

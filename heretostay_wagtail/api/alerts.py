@@ -20,7 +20,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from .. import alerts, audit
+from .. import alerts
 from ..models import Alert, AlertChannel, AlertStatus, PledgePage
 from . import errors
 from .base import StaffView, parse_query
@@ -169,9 +169,7 @@ class AlertList(StaffView):
                     for name, messages in form.errors.get_json_data().items()
                 }
             )
-        form.instance.created_by = request.user
-        alert = form.save()
-        audit.log(alert, "heretostay.alert.create", user=request.user)
+        alert = alerts.create(form, request.user)
         body = AlertSerializer(alert, context=self.get_serializer_context()).data
         response = Response(body, status=status.HTTP_201_CREATED)
         response["Location"] = body["url"]
