@@ -29,7 +29,7 @@ from . import numbering
 logger = logging.getLogger(__name__)
 
 MAX_GROUP_PREFIX = 5
-LINES_PER_BLOCK = 10  # longer blocks re-split more text per line break
+LINES_PER_BLOCK = 10  # 40 measured no faster in whole builds (docs/paper.md)
 
 
 def storage():
