@@ -5,8 +5,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField
+from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Locale, Orderable, TranslatableMixin
 from wagtail.search import index
 
@@ -193,6 +195,18 @@ class PledgePage(CampaignPage):
             ObjectList(CampaignPage.settings_panels, heading=_("Settings")),
         ]
     )
+
+    # Wagtail API v2 (headless page rendering): page content only, never pledgers.
+    api_fields = [
+        APIField("statement"),
+        APIField("explanation"),
+        APIField("goal"),
+        APIField("supporter_count"),
+        APIField("opens_at"),
+        APIField("closes_at"),
+        APIField("image"),
+        APIField("share_image", serializer=ImageRenditionField("fill-1200x630", source="image")),
+    ]
 
     template = "heretostay/pledge_page.html"
     thanks_template = "heretostay/pledge_thanks.html"

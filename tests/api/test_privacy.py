@@ -98,3 +98,23 @@ def test_public_pledge_and_card_responses(api, pledge_page, card):
     for body in ({"name": "Zelda"}, {**PERSON, "area": "94110"}):
         response = api.post(f"/api/v1/pledges/{pledge_page.pk}/pledgers/", body, format="json")
         assert_no_personal_data(response.content.decode())
+
+
+def test_wagtail_api_v2_pledge_pages_show_content_not_pledgers(api, pledge_page):
+    from .conftest import PLEDGER
+
+    assert (
+        api.post(f"/api/v1/pledges/{pledge_page.pk}/pledgers/", PLEDGER, format="json").status_code
+        == 202
+    )
+    listing = api.get("/api/v2/pages/?type=heretostay.PledgePage&fields=*")
+    assert listing.status_code == 200
+    item = listing.json()["items"][0]
+    assert item["statement"] == pledge_page.statement and item["supporter_count"] == 1
+    text = listing.content.decode() + api.get(f"/api/v2/pages/{item['id']}/").content.decode()
+    for secret in ("Ana Responder", "ana.pledger", "555-0199", "5550199", "62701"):
+        assert secret not in text, secret
+    for field in ("pledges", "email", "phone"):
+        assert (
+            api.get(f"/api/v2/pages/?type=heretostay.PledgePage&fields={field}").status_code == 400
+        )
