@@ -164,38 +164,30 @@ class SignerFieldsSerializer(serializers.Serializer):
     comment = serializers.ChoiceField(choices=FieldChoice.choices)
 
 
-class PetitionSerializer(serializers.Serializer):
+class CampaignSerializer(serializers.Serializer):
+    """What every campaign page (petition, pledge) shows in the API."""
+
+    detail_route = None
+
     id = serializers.IntegerField()
     campaign = serializers.UUIDField(
-        source="translation_key", help_text="Shared by every translation of the petition."
+        source="translation_key", help_text="Shared by every translation of the campaign."
     )
     title = serializers.CharField()
     slug = serializers.CharField()
     locale = serializers.CharField(source="locale.language_code")
     url = serializers.SerializerMethodField()
     api_url = serializers.SerializerMethodField()
-    sign_url = serializers.SerializerMethodField()
-    targets = TargetSerializer(many=True, source="targets.all")
-    ask = serializers.CharField()
-    why = serializers.SerializerMethodField()
-    scope = serializers.ChoiceField(choices=Scope.choices)
-    place_name = serializers.CharField(allow_blank=True)
-    postal_code = serializers.CharField(allow_blank=True)
     goal = serializers.IntegerField()
     progress = serializers.SerializerMethodField()
-    status = serializers.ChoiceField(choices=PetitionStatus.choices)
     is_open = serializers.BooleanField()
     closed_reason = serializers.SerializerMethodField()
     first_published_at = serializers.DateTimeField(allow_null=True)
     last_published_at = serializers.DateTimeField(allow_null=True)
     opens_at = serializers.DateTimeField(allow_null=True)
     closes_at = serializers.DateTimeField(allow_null=True)
-    delivered_at = serializers.DateTimeField(allow_null=True)
     image = serializers.SerializerMethodField()
     share = serializers.SerializerMethodField()
-    signer_fields = serializers.SerializerMethodField()
-    consent_text = serializers.SerializerMethodField()
-    confirmation_required = serializers.SerializerMethodField()
     translations = serializers.SerializerMethodField()
 
     def _request(self):
@@ -203,19 +195,6 @@ class PetitionSerializer(serializers.Serializer):
 
     def get_url(self, page) -> str | None:
         return page.get_full_url(self._request()._request)
-
-    def get_api_url(self, page) -> str:
-        return self._request().build_absolute_uri(
-            reverse("heretostay_api:petition-detail", args=[page.pk])
-        )
-
-    def get_sign_url(self, page) -> str:
-        return self._request().build_absolute_uri(
-            reverse("heretostay_api:petition-sign", args=[page.pk])
-        )
-
-    def get_why(self, page) -> str:
-        return expand_db_html(page.why)
 
     @extend_schema_field(ProgressSerializer)
     def get_progress(self, page):
@@ -233,6 +212,51 @@ class PetitionSerializer(serializers.Serializer):
     def get_share(self, page):
         return sharing.share_links(page, self._request()._request)
 
+    def get_api_url(self, page) -> str:
+        return self._request().build_absolute_uri(reverse(self.detail_route, args=[page.pk]))
+
+    def translation_pages(self, page):
+        return page._api_translations
+
+    @extend_schema_field(TranslationSerializer(many=True))
+    def get_translations(self, page):
+        request = self._request()
+        return [
+            {
+                "id": p.pk,
+                "locale": p.locale.language_code,
+                "title": p.title,
+                "url": p.get_full_url(request._request),
+                "api_url": request.build_absolute_uri(reverse(self.detail_route, args=[p.pk])),
+            }
+            for p in self.translation_pages(page)
+        ]
+
+
+class PetitionSerializer(CampaignSerializer):
+    detail_route = "heretostay_api:petition-detail"
+
+    sign_url = serializers.SerializerMethodField()
+    targets = TargetSerializer(many=True, source="targets.all")
+    ask = serializers.CharField()
+    why = serializers.SerializerMethodField()
+    scope = serializers.ChoiceField(choices=Scope.choices)
+    place_name = serializers.CharField(allow_blank=True)
+    postal_code = serializers.CharField(allow_blank=True)
+    status = serializers.ChoiceField(choices=PetitionStatus.choices)
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    signer_fields = serializers.SerializerMethodField()
+    consent_text = serializers.SerializerMethodField()
+    confirmation_required = serializers.SerializerMethodField()
+
+    def get_sign_url(self, page) -> str:
+        return self._request().build_absolute_uri(
+            reverse("heretostay_api:petition-sign", args=[page.pk])
+        )
+
+    def get_why(self, page) -> str:
+        return expand_db_html(page.why)
+
     @extend_schema_field(SignerFieldsSerializer)
     def get_signer_fields(self, page):
         return {
@@ -247,24 +271,11 @@ class PetitionSerializer(serializers.Serializer):
     def get_confirmation_required(self, page) -> bool:
         return bool(get_setting("DOUBLE_OPT_IN"))
 
-    @extend_schema_field(TranslationSerializer(many=True))
-    def get_translations(self, page):
-        request = self._request()
+    def translation_pages(self, page):
         pages = getattr(page, "_api_translations", None)
         if pages is None:
-            pages = annotate([page], request)[0]._api_translations
-        return [
-            {
-                "id": p.pk,
-                "locale": p.locale.language_code,
-                "title": p.title,
-                "url": p.get_full_url(request._request),
-                "api_url": request.build_absolute_uri(
-                    reverse("heretostay_api:petition-detail", args=[p.pk])
-                ),
-            }
-            for p in pages
-        ]
+            pages = annotate([page], self._request())[0]._api_translations
+        return pages
 
 
 class PetitionQuery(serializers.Serializer):

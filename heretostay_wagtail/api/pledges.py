@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from wagtail.images import get_image_model
 from wagtail.rich_text import expand_db_html
 
-from .. import exports, pledging, sharing
+from .. import exports, pledging
 from ..forms.pledges import PledgeForm
 from ..models import CampaignCounter, Pledge, PledgePage, Source, VolunteerRole
 from ..models.pledges import PLEDGE_LANGUAGES, Availability
@@ -36,11 +36,7 @@ from .base import PublicView, StaffView, parse_query
 from .permissions import IsAuthenticated, has_perm
 from .petitions import (
     RENDITIONS,
-    ImageSerializer,
-    ProgressSerializer,
-    ShareSerializer,
-    TranslationSerializer,
-    image_body,
+    CampaignSerializer,
 )
 from .signatures import StrictSerializer, _audit_instance, _in_language
 from .throttles import PackageThrottle, PublicThrottle
@@ -129,46 +125,17 @@ class ChoiceSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class PledgeCampaignSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    campaign = serializers.UUIDField(
-        source="translation_key", help_text="Shared by every translation of the campaign."
-    )
-    title = serializers.CharField()
-    slug = serializers.CharField()
-    locale = serializers.CharField(source="locale.language_code")
-    url = serializers.SerializerMethodField()
-    api_url = serializers.SerializerMethodField()
+class PledgeCampaignSerializer(CampaignSerializer):
+    detail_route = "heretostay_api:pledge-detail"
+
     pledge_url = serializers.SerializerMethodField()
     statement = serializers.CharField()
     explanation = serializers.SerializerMethodField()
-    goal = serializers.IntegerField()
-    progress = serializers.SerializerMethodField()
-    is_open = serializers.BooleanField()
-    closed_reason = serializers.SerializerMethodField()
-    first_published_at = serializers.DateTimeField(allow_null=True)
-    last_published_at = serializers.DateTimeField(allow_null=True)
-    opens_at = serializers.DateTimeField(allow_null=True)
-    closes_at = serializers.DateTimeField(allow_null=True)
-    image = serializers.SerializerMethodField()
-    share = serializers.SerializerMethodField()
     roles = serializers.SerializerMethodField()
     languages = serializers.SerializerMethodField()
     availability = serializers.SerializerMethodField()
     sms_consent_text = serializers.SerializerMethodField()
     email_consent_text = serializers.SerializerMethodField()
-    translations = serializers.SerializerMethodField()
-
-    def _request(self):
-        return self.context["request"]
-
-    def get_url(self, page) -> str | None:
-        return page.get_full_url(self._request()._request)
-
-    def get_api_url(self, page) -> str:
-        return self._request().build_absolute_uri(
-            reverse("heretostay_api:pledge-detail", args=[page.pk])
-        )
 
     def get_pledge_url(self, page) -> str:
         return self._request().build_absolute_uri(
@@ -177,22 +144,6 @@ class PledgeCampaignSerializer(serializers.Serializer):
 
     def get_explanation(self, page) -> str:
         return expand_db_html(page.explanation)
-
-    @extend_schema_field(ProgressSerializer)
-    def get_progress(self, page):
-        return page.progress()
-
-    def get_closed_reason(self, page) -> str | None:
-        reason = page.closed_reason()
-        return str(reason) if reason else None
-
-    @extend_schema_field(ImageSerializer(allow_null=True))
-    def get_image(self, page):
-        return image_body(self._request(), page.image)
-
-    @extend_schema_field(ShareSerializer)
-    def get_share(self, page):
-        return sharing.share_links(page, self._request()._request)
 
     @extend_schema_field(RoleSerializer(many=True))
     def get_roles(self, page):
@@ -213,22 +164,6 @@ class PledgeCampaignSerializer(serializers.Serializer):
 
     def get_email_consent_text(self, page) -> str:
         return str(page.get_email_consent_text())
-
-    @extend_schema_field(TranslationSerializer(many=True))
-    def get_translations(self, page):
-        request = self._request()
-        return [
-            {
-                "id": p.pk,
-                "locale": p.locale.language_code,
-                "title": p.title,
-                "url": p.get_full_url(request._request),
-                "api_url": request.build_absolute_uri(
-                    reverse("heretostay_api:pledge-detail", args=[p.pk])
-                ),
-            }
-            for p in page._api_translations
-        ]
 
 
 class PledgeCampaignQuery(serializers.Serializer):
