@@ -59,10 +59,10 @@ def get_petition(pk):
     return petition
 
 
-def annotate(petitions, request):
-    """Attach counters and translations to ``petitions`` in two queries in all."""
-    petitions = list(petitions)
-    keys = {p.translation_key for p in petitions}
+def annotate_campaigns(pages, model):
+    """Attach counters and live translations to campaign ``pages`` in two queries in all."""
+    pages = list(pages)
+    keys = {p.translation_key for p in pages}
     totals = {
         row["campaign_key"]: row
         for row in CampaignCounter.objects.filter(campaign_key__in=keys).values(
@@ -71,7 +71,7 @@ def annotate(petitions, request):
     }
     siblings = defaultdict(list)
     for page in (
-        PetitionPage.objects.live()
+        model.objects.live()
         .public()
         .filter(translation_key__in=keys)
         .select_related("locale")
@@ -79,12 +79,15 @@ def annotate(petitions, request):
         .order_by("locale__language_code")
     ):
         siblings[page.translation_key].append(page)
-    for petition in petitions:
-        petition._totals = totals.get(petition.translation_key, {"count": 0, "paper_tally": 0})
-        petition._api_translations = [
-            p for p in siblings[petition.translation_key] if p.pk != petition.pk
-        ]
-    return petitions
+    for page in pages:
+        page._totals = totals.get(page.translation_key, {"count": 0, "paper_tally": 0})
+        page._api_translations = [p for p in siblings[page.translation_key] if p.pk != page.pk]
+    return pages
+
+
+def annotate(petitions, request):
+    """Petitions with their counters and translations (see :func:`annotate_campaigns`)."""
+    return annotate_campaigns(petitions, PetitionPage)
 
 
 def _absolute(request, url):

@@ -5,8 +5,6 @@ Pledging validates through ``PledgeForm`` and records through ``pledging.pledge`
 address's owner learns, by email, that they had already pledged.
 """
 
-from collections import defaultdict
-
 from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -28,7 +26,7 @@ from wagtail.rich_text import expand_db_html
 
 from .. import exports, pledging
 from ..forms.pledges import PledgeForm
-from ..models import CampaignCounter, Pledge, PledgePage, Source, VolunteerRole
+from ..models import Pledge, PledgePage, Source, VolunteerRole
 from ..models.pledges import PLEDGE_LANGUAGES, Availability
 from ..privacy import client_ip
 from . import errors
@@ -37,6 +35,7 @@ from .permissions import IsAuthenticated, has_perm
 from .petitions import (
     RENDITIONS,
     CampaignSerializer,
+    annotate_campaigns,
 )
 from .signatures import StrictSerializer, _audit_instance, _in_language
 from .throttles import PackageThrottle, PublicThrottle
@@ -83,30 +82,11 @@ def get_pledge_page(pk):
 
 def annotate(pages):
     """Counters, translations and offered roles for a page of campaigns, in a few queries."""
-    pages = list(pages)
-    keys = {p.translation_key for p in pages}
-    totals = {
-        row["campaign_key"]: row
-        for row in CampaignCounter.objects.filter(campaign_key__in=keys).values(
-            "campaign_key", "count", "paper_tally"
-        )
-    }
-    siblings = defaultdict(list)
-    for page in (
-        PledgePage.objects.live()
-        .public()
-        .filter(translation_key__in=keys)
-        .select_related("locale")
-        .only("id", "title", "url_path", "translation_key", "locale", "depth", "path")
-        .order_by("locale__language_code")
-    ):
-        siblings[page.translation_key].append(page)
+    pages = annotate_campaigns(pages, PledgePage)
     roles = {}
     for page in pages:
         if page.locale_id not in roles:
             roles[page.locale_id] = list(VolunteerRole.for_locale(page.locale))
-        page._totals = totals.get(page.translation_key, {"count": 0, "paper_tally": 0})
-        page._api_translations = [p for p in siblings[page.translation_key] if p.pk != page.pk]
         page._api_roles = roles[page.locale_id]
     return pages
 
