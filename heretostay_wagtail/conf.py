@@ -37,6 +37,11 @@ DEFAULTS = {
     "PAPER_MAX_ROWS": 5000,
     # Signers per WeasyPrint document when building a delivery PDF (bounded memory).
     "DELIVERY_CHUNK_ROWS": 1500,
+    # Signers per part drawn in columns (ReportLab: fast, small); larger parts, fewer breaks.
+    "DELIVERY_COLUMNS_ROWS": 5000,
+    # (regular, bold) TrueType files for the columns; None finds fontconfig's sans-serif,
+    # False sends every row through WeasyPrint.
+    "DELIVERY_LIST_FONTS": None,
     # Processes rendering delivery PDF chunks in parallel (1 = in the task's own process).
     "PDF_PROCESSES": 2,
     # Storage alias (Django STORAGES) for generated files: PDFs, card images.

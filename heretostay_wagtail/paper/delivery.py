@@ -1,11 +1,14 @@
 """The delivery PDF: a cover with the totals, then every signer's name and place.
 
 One WeasyPrint document for a large petition is too slow and too big (about 3 s and
-90 MB per 1,000 rows), so the list is rendered in bounded chunks, in parallel worker
+90 MB per 1,000 rows), so the list is rendered in bounded parts, in parallel worker
 processes when configured, joined with pypdf, and numbered continuously afterwards.
+Parts whose text needs no shaping are drawn in columns by ``signer_list`` (ReportLab);
+the rest, by WeasyPrint.
 Emails and phone numbers are never selected from the database, so they cannot leak in.
 """
 
+import io
 import logging
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
@@ -17,19 +20,21 @@ from django.db.models.functions import Substr, Upper
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.html import escape
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from pypdf import PdfReader, PdfWriter
 
 from ..conf import get_setting
 from ..models import CampaignCounter, CampaignSettings, DeliveryJobStatus, Signature, Source
-from ..pdf.render import html_to_pdf
-from . import numbering
+from ..pdf.render import html_document, html_to_pdf
+from . import numbering, signer_list
 
 logger = logging.getLogger(__name__)
 
 MAX_GROUP_PREFIX = 5
-LINES_PER_BLOCK = 10  # 40 measured no faster in whole builds (docs/paper.md)
+LINES_PER_BLOCK = 10  # lines per <pre> in HTML parts; 40 measured no faster
+BLOCK_ROWS = 50  # rows judged together for the columns renderer: about one page
 
 
 def storage():
@@ -91,18 +96,54 @@ def _group_label(group):
     return _("Postal codes starting %(prefix)s") % {"prefix": group}
 
 
-class ChunkWriter:
-    """Turns streamed rows into HTML documents of at most ``size`` signers each."""
+class ListWriter:
+    """Cuts the streamed rows into parts of the list, each rendered on its own.
 
-    def __init__(self, job, petition, group_counts, size):
+    Rows are taken in blocks of about a page. A block whose text :mod:`.signer_list` can
+    draw goes into a "columns" part (ReportLab, aligned columns, fast); any other block
+    goes into an "html" part (WeasyPrint, every script shaped right, about twenty times
+    slower). Consecutive blocks of one kind share a part, so a list in Latin script is a
+    few large column parts and the page breaks between parts stay rare.
+    """
+
+    def __init__(self, job, petition, group_counts, html_size, columns_size):
         self.job = job
-        self.size = size
+        self.html_size = html_size
+        self.columns_size = columns_size
         self.group_counts = group_counts
+        self.grouped = bool(job.group_by)
+        self.with_comments = job.include_comments
         self.head = render_to_string(
             "heretostay/pdf/delivery_list_head.html",
             {"petition": petition, "include_comments": job.include_comments},
         )
-        self.continued_label = escape(_("continued"))
+        self.continued_label = _("continued")
+        self.headings = {
+            group: (
+                _group_label(group),
+                ngettext("%(count)s signature", "%(count)s signatures", count) % {"count": count},
+            )
+            for group, count in group_counts.items()
+        }
+        self.context = {
+            "title": Truncator(petition.title).chars(90),
+            "labels": {
+                "name": _("Name"),
+                "postal_code": _("Postal code"),
+                "signed": _("Signed"),
+                "comment": _("Comment"),
+            },
+            "headings": self.headings,
+            "continued": self.continued_label,
+            "grouped": self.grouped,
+            "with_comments": self.with_comments,
+        }
+        self.columns_ok = not translation.get_language_bidi() and signer_list.drawable(
+            self.context["title"],
+            self.continued_label,
+            *self.context["labels"].values(),
+            *(text for pair in self.headings.values() for text in pair),
+        )
         self._dates = {}
         self.tz = timezone.get_current_timezone()
 
@@ -112,59 +153,104 @@ class ChunkWriter:
             self._dates[day] = formats.date_format(day, "SHORT_DATE_FORMAT")
         return self._dates[day]
 
-    def _heading(self, group, continued):
-        label = escape(_group_label(group))
-        count = self.group_counts.get(group, 0)
-        extra = f" ({self.continued_label})" if continued else ""
-        signed = escape(
-            ngettext("%(count)s signature", "%(count)s signatures", count) % {"count": count}
-        )
-        return f'<h2>{label}{extra} <span class="count">{signed}</span></h2>'
+    def windows(self, rows):
+        """Yield ``(parts, row count)``: runs of parts small enough for one worker.
 
-    def chunks(self, rows):
-        """Yield ``(html, row count)``; a group split across chunks is marked continued.
-
-        Signers are plain text lines in small ``<pre>`` blocks: per-row boxes (table rows,
-        flex rows, even one paragraph each) cost WeasyPrint several times more, and the
-        list is nearly all of the work for a large petition.
+        A part is ``(kind, rows, carried group)``. A window closes at ``columns_size``
+        rows, or ``html_size`` rows for WeasyPrint, so its memory stays bounded; all its
+        HTML parts are laid out as one WeasyPrint document, which costs far less than one
+        document per part when other scripts are sprinkled through a long list.
         """
-        parts, lines, count, current = [], [], 0, None
-        with_comments = self.job.include_comments
-        grouped = bool(self.job.group_by)
+        window, window_rows, html_rows = [], 0, 0
+        for part in self._parts(rows):
+            window.append(part)
+            window_rows += len(part[1])
+            if part[0] == "html":
+                html_rows += len(part[1])
+            if window_rows >= self.columns_size or html_rows >= self.html_size:
+                yield window, window_rows
+                window, window_rows, html_rows = [], 0, 0
+        if window:
+            yield window, window_rows
+
+    def _parts(self, rows):
+        kind, part, block, carried = None, [], [], None
+        normalize = signer_list.normalize
+        comments = self.with_comments
+        limit = min(self.columns_size, self.html_size)
+
+        def add(block):
+            nonlocal kind, part, carried
+            block_kind = self._kind(block)
+            if part and (block_kind != kind or len(part) + len(block) > limit):
+                yield kind, part, carried
+                carried = part[-1][0]
+                part = []
+            kind = block_kind
+            part.extend(block)
+
+        for row in rows:
+            comment = normalize(row[4]) if comments else ""
+            block.append((row[0], normalize(row[1]), row[2] or "", self._date(row[3]), comment))
+            if len(block) >= BLOCK_ROWS:
+                yield from add(block)
+                block = []
+        if block:
+            yield from add(block)
+        if part:
+            yield kind, part, carried
+
+    def _kind(self, block):
+        if self.columns_ok and all(
+            signer_list.drawable(name, postal_code, comment)
+            for _group, name, postal_code, _date, comment in block
+        ):
+            return "columns"
+        return "html"
+
+    def html(self, parts):
+        """One HTML document for the window's WeasyPrint parts, each in a section that
+        starts a page and carries an id, so its pages can be told apart afterwards.
+
+        Signers are plain lines in small ``<pre>`` blocks: per-row boxes (table rows,
+        flex rows, even one paragraph each) cost WeasyPrint several times more.
+        """
+        sections = []
+        for index, (rows, carried) in enumerate(parts):
+            sections.append(f'<section id="part-{index}" class="part">')
+            sections.extend(self._html_rows(rows, carried))
+            sections.append("</section>")
+        return f"{self.head}{''.join(sections)}</body></html>"
+
+    def _html_rows(self, rows, carried):
+        parts, lines, current = [], [], carried
+        first = True
 
         def flush():
             if lines:
                 parts.append("<pre>" + "\n".join(lines) + "</pre>")
                 lines.clear()
 
-        for row in rows:
-            group = row[0]
-            if grouped and (group != current or not (parts or lines)):
+        for group, name, postal_code, signed, comment in rows:
+            if self.grouped and (group != current or first):
                 flush()
                 parts.append(self._heading(group, continued=group == current))
                 current = group
-            place = f" · {escape(row[2])}" if row[2] else ""
-            lines.append(f"{escape(row[1])}{place} · {self._date(row[3])}")
-            if with_comments and row[4]:
+            first = False
+            place = f" · {escape(postal_code)}" if postal_code else ""
+            lines.append(f"{escape(name)}{place} · {signed}")
+            if comment:
                 flush()
-                parts.append(f'<p class="c">{escape(row[4])}</p>')
+                parts.append(f'<p class="c">{escape(comment)}</p>')
             elif len(lines) >= LINES_PER_BLOCK:
                 flush()
-            count += 1
-            if count >= self.size:
-                flush()
-                yield self._document(parts), count
-                parts, count = [], 0
         flush()
-        if parts:
-            yield self._document(parts), count
+        return parts
 
-    def _document(self, parts):
-        return f"{self.head}{''.join(parts)}</body></html>"
-
-
-def _render_chunk(html):
-    return html_to_pdf(html)
+    def _heading(self, group, continued):
+        label, signed = self.headings.get(group, (_group_label(group), ""))
+        extra = f" ({escape(self.continued_label)})" if continued else ""
+        return f'<h2>{escape(label)}{extra} <span class="count">{escape(signed)}</span></h2>'
 
 
 def _executor(processes):
@@ -177,18 +263,63 @@ def _executor(processes):
     return ProcessPoolExecutor(max_workers=processes, mp_context=context)
 
 
-def render_list(chunks, on_progress, processes):
-    """PDF bytes of each chunk, in order; at most ``2 × processes`` chunks in flight."""
+def _render_window(task):
+    """PDF bytes of one window: its column parts drawn by ReportLab, its HTML parts laid
+    out by WeasyPrint, pages put back in list order."""
+    kinds, columns, html, context = task
+    columns_pdf, column_pages = signer_list.render(columns, context) if columns else (None, [])
+    html_pdf, html_pages = None, []
+    if html:
+        document = html_document(html)
+        starts = [
+            number
+            for number, page in enumerate(document.pages)
+            if any(anchor.startswith("part-") for anchor in page.anchors)
+        ]
+        ends = [*starts[1:], len(document.pages)]
+        html_pages = [end - start for start, end in zip(starts, ends, strict=True)]
+        html_pdf = document.write_pdf()
+    if not html_pdf or not columns_pdf:
+        return html_pdf or columns_pdf
+    sources = {
+        "columns": (PdfReader(io.BytesIO(columns_pdf)).pages, iter(column_pages)),
+        "html": (PdfReader(io.BytesIO(html_pdf)).pages, iter(html_pages)),
+    }
+    positions = {"columns": 0, "html": 0}
+    writer = PdfWriter()
+    for kind in kinds:
+        pages, counts = sources[kind]
+        count = next(counts)
+        for page in pages[positions[kind] : positions[kind] + count]:
+            writer.add_page(page)
+        positions[kind] += count
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def render_list(writer, rows, on_progress, processes):
+    """PDF bytes of each window of the list, in order; at most ``2 × processes`` in
+    flight. HTML is built here, where the page's language is active; column parts carry
+    labels translated here too."""
+
+    def tasks():
+        for window, count in writer.windows(rows):
+            kinds = [kind for kind, _rows, _carried in window]
+            columns = [(rows, carried) for kind, rows, carried in window if kind == "columns"]
+            html = [(rows, carried) for kind, rows, carried in window if kind == "html"]
+            yield (kinds, columns, writer.html(html) if html else None, writer.context), count
+
     pool = _executor(processes)
     if pool is None:
-        for html, count in chunks:
-            yield _render_chunk(html)
+        for task, count in tasks():
+            yield _render_window(task)
             on_progress(count)
         return
     with pool:
         pending = []
-        for html, count in chunks:
-            pending.append((pool.submit(_render_chunk, html), count))
+        for task, count in tasks():
+            pending.append((pool.submit(_render_window, task), count))
             while len(pending) >= processes * 2:
                 future, done = pending.pop(0)
                 yield future.result()
@@ -223,18 +354,20 @@ def build(job):
             (_group_label(group), n) for group, n in sorted(group_counts.items())
         ]
         parts = [html_to_pdf(render_to_string("heretostay/pdf/delivery_cover.html", context))]
-        writer = ChunkWriter(job, petition, group_counts, get_setting("DELIVERY_CHUNK_ROWS"))
+        writer = ListWriter(
+            job,
+            petition,
+            group_counts,
+            html_size=get_setting("DELIVERY_CHUNK_ROWS"),
+            columns_size=get_setting("DELIVERY_COLUMNS_ROWS"),
+        )
 
         def progress(rows):
             job.rows_done += rows
             type(job).objects.filter(pk=job.pk).update(rows_done=job.rows_done)
 
         parts.extend(
-            render_list(
-                writer.chunks(_ordered_rows(qs, job)),
-                progress,
-                get_setting("PDF_PROCESSES"),
-            )
+            render_list(writer, _ordered_rows(qs, job), progress, get_setting("PDF_PROCESSES"))
         )
     pdf = numbering.join_and_number(parts)
     name = f"heretostay/delivery/{slugify(petition.slug)}-{job.pk}.pdf"

@@ -32,6 +32,11 @@ def pdf_text(data):
     return "\n".join(page.extract_text() or "" for page in reader.pages)
 
 
+def flat(text):
+    """Text with every run of whitespace as one space: columns and headings wrap."""
+    return " ".join(text.split())
+
+
 def pdf_pages(data):
     return PdfReader(io.BytesIO(data)).pages
 

@@ -62,3 +62,54 @@ def test_markup_in_a_name_stays_text(paper_client, petition, django_capture_on_c
     text = _deliver(paper_client, petition, django_capture_on_commit_callbacks)
     assert "<pre>Bobby</pre></pre><h2>Fake</h2>" in text
     assert "Ann &amp; <!-- x --> Lee" in text
+
+
+def test_mixed_list_keeps_order_across_both_renderers(
+    paper_client, petition, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    """Blocks of plain Latin rows are drawn in columns, blocks with other scripts by
+    WeasyPrint; the list still reads in signing order with every name whole."""
+    from heretostay_wagtail.paper import delivery, signer_list
+
+    monkeypatch.setattr(delivery, "BLOCK_ROWS", 1)
+    settings.HERETOSTAY = {**settings.HERETOSTAY, "PDF_PROCESSES": 1}  # count calls here
+    calls = []
+    real = signer_list.render
+    monkeypatch.setattr(
+        signer_list,
+        "render",
+        lambda parts, *a: calls.append([len(rows) for rows, _carried in parts]) or real(parts, *a),
+    )
+    order = ["Ana Latin", NAMES["arabic"], "Bea Latin", NAMES["chinese"], "Cy Latin"]
+    for i, name in enumerate(order):
+        sign(petition, name, f"mixed{i}@example.org", "94103")
+    text = _words(_deliver(paper_client, petition, django_capture_on_commit_callbacks))
+    assert calls == [[1, 1, 1]]  # one window: the three Latin rows, each its own part
+    positions = []
+    for name in order:
+        word = _words(name).split()[0]
+        found = text.find(word) if word in text else text.find(word[::-1])
+        assert found >= 0, name
+        positions.append(found)
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Zoë Ñúñez-O'Brien", True),
+        ("Nguyễn Thị Minh Khai", True),  # Vietnamese: precomposed letters
+        ("Zoe\u0308 decomposed", True),  # NFC gives ë
+        ("Ольга Петрова", True),
+        (NAMES["arabic"], False),
+        (NAMES["chinese"], False),
+        (NAMES["gurmukhi"], False),
+        ("q\u0307\u0323 stacked marks", False),  # no precomposed form: needs shaping
+        ("Ana \u200d Lee", False),  # a joiner
+        ("Ana 🌻", False),
+    ],
+)
+def test_what_the_columns_renderer_draws(text, expected):
+    from heretostay_wagtail.paper import signer_list
+
+    assert signer_list.drawable(signer_list.normalize(text)) is expected
