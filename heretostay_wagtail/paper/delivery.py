@@ -190,8 +190,11 @@ class ListWriter:
             part.extend(block)
 
         for row in rows:
-            comment = normalize(row[4]) if comments else ""
-            block.append((row[0], normalize(row[1]), row[2] or "", self._date(row[3]), comment))
+            # Line breaks collapse to spaces, as HTML would: comments are often typed on
+            # several lines, and a control character would send the block to WeasyPrint.
+            comment = normalize(" ".join(row[4].split())) if comments and row[4] else ""
+            name = normalize(" ".join(row[1].split()))
+            block.append((row[0], name, row[2] or "", self._date(row[3]), comment))
             if len(block) >= BLOCK_ROWS:
                 yield from add(block)
                 block = []

@@ -148,6 +148,18 @@ def test_parts_are_joined_with_continued_groups(
     assert pages[-1].extract_text().strip().endswith("4 / 4")
 
 
+def test_comment_typed_on_several_lines_stays_in_columns(
+    paper_client, petition, django_capture_on_commit_callbacks, settings
+):
+    settings.HERETOSTAY = {**settings.HERETOSTAY, "PDF_PROCESSES": 1}
+    sign(petition, "Ana Pérez", "ana@example.org", "94103", comment="First line\r\n\tsecond line")
+    job = _generate(paper_client, petition, django_capture_on_commit_callbacks)
+    pages = pdf_pages(_download(paper_client, petition, job))
+    text = flat(pages[1].extract_text())
+    assert "Name Postal code Signed Comment" in text  # the columns legend: drawn by ReportLab
+    assert "First line second line" in text
+
+
 def test_columns_repeat_the_group_heading_on_each_page(
     paper_client, petition, django_capture_on_commit_callbacks
 ):
