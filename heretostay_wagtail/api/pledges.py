@@ -8,13 +8,11 @@ address's owner learns, by email, that they had already pledged.
 from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
 )
@@ -24,20 +22,21 @@ from rest_framework.response import Response
 from wagtail.images import get_image_model
 from wagtail.rich_text import expand_db_html
 
-from .. import exports, pledging
+from .. import pledging
 from ..forms.pledges import PledgeForm
 from ..models import Pledge, PledgePage, Source, VolunteerRole
 from ..models.pledges import PLEDGE_LANGUAGES, Availability
 from ..privacy import client_ip
 from . import errors
 from .base import PublicView, StaffView, parse_query
+from .exporting import SupporterExport, format_views
 from .permissions import IsAuthenticated, has_perm
 from .petitions import (
     RENDITIONS,
     CampaignSerializer,
     annotate_campaigns,
 )
-from .signatures import StrictSerializer, _audit_instance, _in_language
+from .signatures import StrictSerializer, _audit_instance
 from .throttles import PackageThrottle, PublicThrottle
 
 RECEIVED = _(
@@ -451,54 +450,24 @@ class PledgerList(StaffView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-class PledgerExport(StaffView):
+class PledgerExport(SupporterExport):
     """Streams every matching pledger; memory stays flat (``exports.py``)."""
 
     permission_classes = (IsAuthenticated, has_perm(EXPORT_PERMISSION))
-    fmt = None
     query_serializer = PledgerQuery
+    permission = EXPORT_PERMISSION
+    filename = "pledgers"
 
-    def get(self, request):
-        query = parse_query(request, PledgerQuery, paginated=False)
-        queryset = filter_pledgers(query).order_by("pk")
-        stamp = timezone.now().strftime("%Y%m%d-%H%M")
-        response = exports.export_supporters(
-            request.user,
-            queryset,
-            self.fmt,
-            permission=EXPORT_PERMISSION,
-            columns=pledging.export_columns(),
-            filename=f"pledgers-{stamp}",
-            filters=_filters_for_log(query),
-        )
-        response.streaming_content = _in_language(response.streaming_content, get_language())
-        return response
+    def get_queryset(self, query):
+        return filter_pledgers(query).order_by("pk")
+
+    def get_columns(self):
+        return pledging.export_columns()
+
+    def filters_for_log(self, query):
+        return _filters_for_log(query)
 
 
-def _export_view(fmt, media_type, label):
-    @extend_schema(
-        operation_id=f"pledgers_export_{fmt}",
-        summary=f"Export pledgers as {label} (staff)",
-        description=(
-            "Streams all matching pledgers (constant memory). Needs the "
-            "heretostay.export_pledge permission and writes the same audit-log entry as an "
-            "export from the admin roster. Text cells that a spreadsheet would run as "
-            "formulas are neutralized in CSV."
-        ),
-        parameters=[PledgerQuery],
-        responses={
-            (200, media_type): OpenApiResponse(OpenApiTypes.STR, description=label),
-            **errors.responses(400, 401, 403, 429),
-        },
-        tags=["pledges"],
-    )
-    def get(self, request):
-        return PledgerExport.get(self, request)
-
-    return type(f"PledgerExport{fmt.upper()}", (PledgerExport,), {"fmt": fmt, "get": get})
-
-
-PledgerExportCSV = _export_view(exports.CSV, "text/csv", "CSV")
-PledgerExportNDJSON = _export_view(
-    exports.NDJSON, "application/x-ndjson", "NDJSON (one JSON object per line)"
+PledgerExportCSV, PledgerExportNDJSON = format_views(
+    PledgerExport, noun="pledgers", tag="pledges", source="the admin roster"
 )

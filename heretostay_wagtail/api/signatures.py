@@ -6,11 +6,9 @@ Staff reads go through the same permissions and audit entries as the admin.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -21,6 +19,7 @@ from ..models import PetitionPage, Signature, Source
 from ..privacy import client_ip
 from . import errors
 from .base import PublicView, StaffView, parse_query
+from .exporting import SupporterExport, format_views
 from .permissions import IsAuthenticated, has_perm
 from .petitions import ID_PARAMETER, get_petition
 from .throttles import ConfirmThrottle, PublicThrottle, SignThrottle
@@ -320,68 +319,25 @@ class SignatureList(StaffView):
         )
 
 
-class SignatureExport(StaffView):
+class SignatureExport(SupporterExport):
     """Streams every matching signature; memory stays flat (``exports.py``)."""
 
-    fmt = None
     query_serializer = SignatureQuery
+    permission = "heretostay.export_signature"
+    filename = "signatures"
 
-    def get(self, request):
-        query = parse_query(request, SignatureQuery, paginated=False)
-        queryset = filter_signatures(query).order_by("created_at", "pk")
-        stamp = timezone.now().strftime("%Y%m%d-%H%M")
-        response = exports.export_supporters(
-            request.user,
-            queryset,
-            self.fmt,
-            permission="heretostay.export_signature",
-            columns=exports.signature_columns(),
-            filename=f"signatures-{stamp}",
-            filters=_filters_for_log(query),
-        )
-        response.streaming_content = _in_language(response.streaming_content, get_language())
-        return response
+    def get_queryset(self, query):
+        return filter_signatures(query).order_by("created_at", "pk")
+
+    def get_columns(self):
+        return exports.signature_columns()
+
+    def filters_for_log(self, query):
+        return _filters_for_log(query)
 
 
-def _in_language(chunks, language):
-    """Produce each streamed chunk in the request's language (CSV headings), without
-    leaving that language active in the thread between chunks."""
-    chunks = iter(chunks)
-    while True:
-        with translation.override(language):
-            try:
-                chunk = next(chunks)
-            except StopIteration:
-                return
-        yield chunk
-
-
-def _export_view(fmt, media_type, label):
-    @extend_schema(
-        operation_id=f"signatures_export_{fmt}",
-        summary=f"Export signatures as {label} (staff)",
-        description=(
-            "Streams all matching signatures (constant memory). Needs the "
-            "heretostay.export_signature permission and writes the same audit-log entry "
-            "as an export from the admin. Text cells that a spreadsheet would run as "
-            "formulas are neutralized in CSV."
-        ),
-        parameters=[SignatureQuery],
-        responses={
-            (200, media_type): OpenApiResponse(OpenApiTypes.STR, description=label),
-            **errors.responses(400, 401, 403, 429),
-        },
-        tags=["signatures"],
-    )
-    def get(self, request):
-        return SignatureExport.get(self, request)
-
-    return type(f"SignatureExport{fmt.upper()}", (SignatureExport,), {"fmt": fmt, "get": get})
-
-
-SignatureExportCSV = _export_view(exports.CSV, "text/csv", "CSV")
-SignatureExportNDJSON = _export_view(
-    exports.NDJSON, "application/x-ndjson", "NDJSON (one JSON object per line)"
+SignatureExportCSV, SignatureExportNDJSON = format_views(
+    SignatureExport, noun="signatures", tag="signatures", source="the admin"
 )
 
 __all__ = [
