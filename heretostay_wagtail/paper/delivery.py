@@ -12,8 +12,9 @@ from concurrent.futures import ProcessPoolExecutor
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db.models import Count, Max, Min
-from django.db.models.functions import Substr, Upper
+from django.db.models import Case, Count, IntegerField, Max, Min, Value, When
+from django.db.models.functions import Replace, Substr, Upper
+from django.db.models.lookups import In
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.html import escape
@@ -43,15 +44,50 @@ def signer_queryset(job):
     return qs
 
 
+def _region_case(regions):
+    """SQL giving each signer's region index; ``len(regions)`` when no region matches.
+
+    Postal codes are compared upper-cased without spaces. One ``When`` per prefix length
+    and region, longest first, so the longest matching prefix wins; a postal code shorter
+    than a prefix never matches it. Signers without a postal code match nothing.
+    """
+    code = Replace(Upper("postal_code"), Value(" "), Value(""))
+    by_length = {}
+    for index, (_name, prefixes) in enumerate(regions):
+        for prefix in prefixes:
+            by_length.setdefault((len(prefix), index), []).append(prefix)
+    whens = [
+        When(In(Substr(code, 1, length), prefixes), then=Value(index))
+        for (length, index), prefixes in sorted(
+            by_length.items(), key=lambda item: (-item[0][0], item[0][1])
+        )
+    ]
+    return Case(*whens, default=Value(len(regions)), output_field=IntegerField())
+
+
+def _group_expression(job):
+    """The database expression the list is grouped by, or None without grouping."""
+    if job.regions:
+        return _region_case(job.regions)
+    if job.group_by:
+        return Substr(Upper("postal_code"), 1, job.group_by)
+    return None
+
+
 def _ordered_rows(qs, job):
-    """(group, name, postal code, created, comment) tuples, streamed from the database."""
+    """(group, name, postal code, created, comment) tuples, streamed from the database.
+
+    ``group`` is the postal-code prefix, or the region's index in ``job.regions`` (the
+    index after the last region for signers in none), or "" without grouping.
+    """
     fields = ["name", "postal_code", "created_at"]
     if job.include_comments:
         fields.append("comment")
-    if job.group_by:
-        qs = qs.annotate(group=Substr(Upper("postal_code"), 1, job.group_by))
+    group = _group_expression(job)
+    if group is not None:
         return (
-            qs.order_by("group", "created_at", "pk")
+            qs.annotate(group=group)
+            .order_by("group", "created_at", "pk")
             .values_list("group", *fields)
             .iterator(chunk_size=2000)
         )
@@ -61,7 +97,30 @@ def _ordered_rows(qs, job):
     )
 
 
-def cover_context(job, petition, qs):
+def group_counts_of(qs, job):
+    """Signers per group key, in one aggregate query ({} without grouping)."""
+    group = _group_expression(job)
+    if group is None:
+        return {}
+    return dict(
+        qs.annotate(group=group)
+        .values_list("group")
+        .annotate(n=Count("pk"))
+        .values_list("group", "n")
+    )
+
+
+def group_labels(job):
+    """Region index → heading, in the active language; None when not grouped by region."""
+    if not job.regions:
+        return None
+    labels = {index: name for index, (name, _prefixes) in enumerate(job.regions)}
+    labels[len(job.regions)] = _("Not in any region")
+    return labels
+
+
+def cover_context(job, petition, qs, group_counts=None, labels=None):
+    """The cover's data; ``group_counts`` and ``labels`` as from ``build``."""
     totals = CampaignCounter.totals(petition.campaign_key)
     typed_on_paper = Signature.objects.filter(
         campaign_key=petition.campaign_key, source=Source.PAPER, confirmed_at__isnull=False
@@ -69,6 +128,15 @@ def cover_context(job, petition, qs):
     dates = qs.aggregate(first=Min("created_at"), last=Max("created_at"))
     site = petition.get_site()
     organization = CampaignSettings.for_site(site).organization_name if site else ""
+    group_counts = group_counts or {}
+    if labels is not None:
+        # Every region in the order defined, empty ones too; "not in any region" last.
+        unmatched = len(job.regions)
+        groups = [(index, group_counts.get(index, 0)) for index in range(unmatched)]
+        if group_counts.get(unmatched):
+            groups.append((unmatched, group_counts[unmatched]))
+    else:
+        groups = sorted(group_counts.items())
     return {
         "petition": petition,
         "targets": list(petition.targets.all()),
@@ -82,10 +150,15 @@ def cover_context(job, petition, qs):
         "last": dates["last"],
         "generated": timezone.now(),
         "job": job,
+        "group_counts": groups,
+        "group_labels": [(_group_label(group, labels), n) for group, n in groups],
     }
 
 
-def _group_label(group):
+def _group_label(group, labels=None):
+    """A group's heading: ``labels[group]`` for regions, else from the postal-code prefix."""
+    if labels is not None:
+        return labels[group]
     if not group:
         return _("No postal code")
     return _("Postal codes starting %(prefix)s") % {"prefix": group}
@@ -94,10 +167,11 @@ def _group_label(group):
 class ChunkWriter:
     """Turns streamed rows into HTML documents of at most ``size`` signers each."""
 
-    def __init__(self, job, petition, group_counts, size):
+    def __init__(self, job, petition, group_counts, size, labels=None):
         self.job = job
         self.size = size
         self.group_counts = group_counts
+        self.labels = labels
         self.head = render_to_string(
             "heretostay/pdf/delivery_list_head.html",
             {"petition": petition, "include_comments": job.include_comments},
@@ -113,7 +187,7 @@ class ChunkWriter:
         return self._dates[day]
 
     def _heading(self, group, continued):
-        label = escape(_group_label(group))
+        label = escape(_group_label(group, self.labels))
         count = self.group_counts.get(group, 0)
         extra = f" ({self.continued_label})" if continued else ""
         signed = escape(
@@ -130,7 +204,7 @@ class ChunkWriter:
         """
         parts, lines, count, current = [], [], 0, None
         with_comments = self.job.include_comments
-        grouped = bool(self.job.group_by)
+        grouped = self.job.grouped
 
         def flush():
             if lines:
@@ -208,22 +282,14 @@ def build(job):
     job.rows_done = 0
     job.error = ""
     job.save(update_fields=["status", "total_rows", "rows_done", "error"])
-    group_counts = {}
-    if job.group_by:
-        group_counts = dict(
-            qs.annotate(group=Substr(Upper("postal_code"), 1, job.group_by))
-            .values_list("group")
-            .annotate(n=Count("pk"))
-            .values_list("group", "n")
-        )
+    group_counts = group_counts_of(qs, job)
     with translation.override(language):
-        context = cover_context(job, petition, qs)
-        context["group_counts"] = sorted(group_counts.items())
-        context["group_labels"] = [
-            (_group_label(group), n) for group, n in sorted(group_counts.items())
-        ]
+        labels = group_labels(job)
+        context = cover_context(job, petition, qs, group_counts, labels)
         parts = [html_to_pdf(render_to_string("heretostay/pdf/delivery_cover.html", context))]
-        writer = ChunkWriter(job, petition, group_counts, get_setting("DELIVERY_CHUNK_ROWS"))
+        writer = ChunkWriter(
+            job, petition, group_counts, get_setting("DELIVERY_CHUNK_ROWS"), labels=labels
+        )
 
         def progress(rows):
             job.rows_done += rows
