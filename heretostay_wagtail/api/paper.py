@@ -9,14 +9,21 @@ are the same whichever screen asked.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from ..models import DeliveryJob, DeliveryJobStatus, PetitionPage
 from ..paper import entry
-from ..paper.forms import DeliveryForm
+from ..paper.forms import BY_REGION, DeliveryForm
+from ..paper.regions import MAX_NAME, MAX_PREFIX, MAX_PREFIXES, MAX_REGIONS
+from ..paper.regions import MAX_TEXT as MAX_REGIONS_TEXT
 from ..paper.tasks import delivery_file_response, request_delivery
 from . import errors
 from .base import StaffView, parse_query
@@ -159,10 +166,39 @@ class DeliveryRequestSerializer(StrictSerializer):
         default=0,
         help_text="Group signers by this many leading postal-code characters (0: none).",
     )
+    regions = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=MAX_REGIONS_TEXT,
+        help_text=(
+            "Group signers by region instead: one region per line, its name, a colon, then "
+            "postal codes or their first characters separated by commas or spaces, e.g. "
+            '"District 1: 94102, 94103\\nDistrict 2: 941". The longest matching prefix '
+            "wins; signers in no region (or without a postal code) come last. At most "
+            f"{MAX_REGIONS} regions, {MAX_PREFIXES} codes per region, names of "
+            f"{MAX_NAME} and codes of {MAX_PREFIX} characters. Leave group_by at 0. "
+            "Errors name the line."
+        ),
+    )
     include_comments = serializers.BooleanField(
         required=False, default=True, help_text="Ignored when the petition asks no comment."
     )
     only_confirmed = serializers.BooleanField(required=False, default=True)
+
+    def validate(self, attrs):
+        if attrs.get("regions", "").strip() and attrs.get("group_by"):
+            raise serializers.ValidationError(
+                {"regions": [_("Group either by postal code or by region, not both.")]}
+            )
+        return attrs
+
+
+class RegionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    prefixes = serializers.ListField(
+        child=serializers.CharField(), help_text="Postal codes or their first characters."
+    )
 
 
 class DeliveryJobSerializer(serializers.Serializer):
@@ -173,6 +209,9 @@ class DeliveryJobSerializer(serializers.Serializer):
     total_rows = serializers.IntegerField()
     rows_done = serializers.IntegerField()
     group_by = serializers.IntegerField()
+    regions = serializers.SerializerMethodField(
+        help_text="The regions the list is grouped by, in order (empty: not by region)."
+    )
     include_comments = serializers.BooleanField()
     only_confirmed = serializers.BooleanField()
     error = serializers.CharField(allow_blank=True)
@@ -180,6 +219,10 @@ class DeliveryJobSerializer(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
     url = serializers.SerializerMethodField()
     file_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(RegionSerializer(many=True))
+    def get_regions(self, job):
+        return [{"name": name, "prefixes": list(prefixes)} for name, prefixes in job.regions]
 
     def get_url(self, job) -> str:
         return self.context["request"].build_absolute_uri(
@@ -219,6 +262,8 @@ class RequestDelivery(StaffView):
         options = self.get_serializer(data=request.data)
         options.is_valid(raise_exception=True)
         data = {k: v for k, v in options.validated_data.items() if v is not False}
+        if data.get("regions", "").strip():
+            data["group_by"] = BY_REGION
         form = DeliveryForm(data, petition=petition)
         if not form.is_valid():
             raise form_errors(form)

@@ -111,6 +111,15 @@ class DeliveryJob(models.Model):
         default=0,
         help_text=_("Number of leading postal-code characters to group by; 0 for no grouping."),
     )
+    regions = models.JSONField(
+        _("regions"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "When set, signers are grouped by these regions (names with their postal codes "
+            "or prefixes) instead of by postal-code prefix."
+        ),
+    )
     include_comments = models.BooleanField(_("include comments"), default=True)
     only_confirmed = models.BooleanField(_("only confirmed signatures"), default=True)
     total_rows = models.PositiveIntegerField(_("signatures"), default=0)
@@ -146,6 +155,11 @@ class DeliveryJob(models.Model):
         if not self.total_rows:
             return 0
         return min(99, self.rows_done * 100 // self.total_rows)
+
+    @property
+    def grouped(self):
+        """Whether the list has group headings (by postal-code prefix or by region)."""
+        return bool(self.group_by or self.regions)
 
     @property
     def is_finished(self):

@@ -15,8 +15,9 @@ from concurrent.futures import ProcessPoolExecutor
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db.models import Count, Max, Min
-from django.db.models.functions import Substr, Upper
+from django.db.models import Case, Count, IntegerField, Max, Min, Value, When
+from django.db.models.functions import Replace, Substr, Upper
+from django.db.models.lookups import In
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.html import escape
@@ -48,15 +49,50 @@ def signer_queryset(job):
     return qs
 
 
+def _region_case(regions):
+    """SQL giving each signer's region index; ``len(regions)`` when no region matches.
+
+    Postal codes are compared upper-cased without spaces. One ``When`` per prefix length
+    and region, longest first, so the longest matching prefix wins; a postal code shorter
+    than a prefix never matches it. Signers without a postal code match nothing.
+    """
+    code = Replace(Upper("postal_code"), Value(" "), Value(""))
+    by_length = {}
+    for index, (_name, prefixes) in enumerate(regions):
+        for prefix in prefixes:
+            by_length.setdefault((len(prefix), index), []).append(prefix)
+    whens = [
+        When(In(Substr(code, 1, length), prefixes), then=Value(index))
+        for (length, index), prefixes in sorted(
+            by_length.items(), key=lambda item: (-item[0][0], item[0][1])
+        )
+    ]
+    return Case(*whens, default=Value(len(regions)), output_field=IntegerField())
+
+
+def _group_expression(job):
+    """The database expression the list is grouped by, or None without grouping."""
+    if job.regions:
+        return _region_case(job.regions)
+    if job.group_by:
+        return Substr(Upper("postal_code"), 1, job.group_by)
+    return None
+
+
 def _ordered_rows(qs, job):
-    """(group, name, postal code, created, comment) tuples, streamed from the database."""
+    """(group, name, postal code, created, comment) tuples, streamed from the database.
+
+    ``group`` is the postal-code prefix, or the region's index in ``job.regions`` (the
+    index after the last region for signers in none), or "" without grouping.
+    """
     fields = ["name", "postal_code", "created_at"]
     if job.include_comments:
         fields.append("comment")
-    if job.group_by:
-        qs = qs.annotate(group=Substr(Upper("postal_code"), 1, job.group_by))
+    group = _group_expression(job)
+    if group is not None:
         return (
-            qs.order_by("group", "created_at", "pk")
+            qs.annotate(group=group)
+            .order_by("group", "created_at", "pk")
             .values_list("group", *fields)
             .iterator(chunk_size=2000)
         )
@@ -66,7 +102,30 @@ def _ordered_rows(qs, job):
     )
 
 
-def cover_context(job, petition, qs):
+def group_counts_of(qs, job):
+    """Signers per group key, in one aggregate query ({} without grouping)."""
+    group = _group_expression(job)
+    if group is None:
+        return {}
+    return dict(
+        qs.annotate(group=group)
+        .values_list("group")
+        .annotate(n=Count("pk"))
+        .values_list("group", "n")
+    )
+
+
+def group_labels(job):
+    """Region index → heading, in the active language; None when not grouped by region."""
+    if not job.regions:
+        return None
+    labels = {index: name for index, (name, _prefixes) in enumerate(job.regions)}
+    labels[len(job.regions)] = _("Not in any region")
+    return labels
+
+
+def cover_context(job, petition, qs, group_counts=None, labels=None):
+    """The cover's data; ``group_counts`` and ``labels`` as from ``build``."""
     totals = CampaignCounter.totals(petition.campaign_key)
     typed_on_paper = Signature.objects.filter(
         campaign_key=petition.campaign_key, source=Source.PAPER, confirmed_at__isnull=False
@@ -74,6 +133,15 @@ def cover_context(job, petition, qs):
     dates = qs.aggregate(first=Min("created_at"), last=Max("created_at"))
     site = petition.get_site()
     organization = CampaignSettings.for_site(site).organization_name if site else ""
+    group_counts = group_counts or {}
+    if labels is not None:
+        # Every region in the order defined, empty ones too; "not in any region" last.
+        unmatched = len(job.regions)
+        groups = [(index, group_counts.get(index, 0)) for index in range(unmatched)]
+        if group_counts.get(unmatched):
+            groups.append((unmatched, group_counts[unmatched]))
+    else:
+        groups = sorted(group_counts.items())
     return {
         "petition": petition,
         "targets": list(petition.targets.all()),
@@ -87,10 +155,15 @@ def cover_context(job, petition, qs):
         "last": dates["last"],
         "generated": timezone.now(),
         "job": job,
+        "group_counts": groups,
+        "group_labels": [(_group_label(group, labels), n) for group, n in groups],
     }
 
 
-def _group_label(group):
+def _group_label(group, labels=None):
+    """A group's heading: ``labels[group]`` for regions, else from the postal-code prefix."""
+    if labels is not None:
+        return labels[group]
     if not group:
         return _("No postal code")
     return _("Postal codes starting %(prefix)s") % {"prefix": group}
@@ -106,25 +179,20 @@ class ListWriter:
     few large column parts and the page breaks between parts stay rare.
     """
 
-    def __init__(self, job, petition, group_counts, html_size, columns_size):
+    def __init__(self, job, petition, group_counts, html_size, columns_size, labels=None):
         self.job = job
         self.html_size = html_size
         self.columns_size = columns_size
         self.group_counts = group_counts
-        self.grouped = bool(job.group_by)
+        self.grouped = job.grouped
         self.with_comments = job.include_comments
         self.head = render_to_string(
             "heretostay/pdf/delivery_list_head.html",
             {"petition": petition, "include_comments": job.include_comments},
         )
         self.continued_label = _("continued")
-        self.headings = {
-            group: (
-                _group_label(group),
-                ngettext("%(count)s signature", "%(count)s signatures", count) % {"count": count},
-            )
-            for group, count in group_counts.items()
-        }
+        self.labels = labels
+        self.headings = {group: self._heading_texts(group) for group in group_counts}
         self.context = {
             "title": Truncator(petition.title).chars(90),
             "labels": {
@@ -139,13 +207,18 @@ class ListWriter:
             "with_comments": self.with_comments,
         }
         self.columns_ok = not translation.get_language_bidi() and signer_list.drawable(
-            self.context["title"],
-            self.continued_label,
-            *self.context["labels"].values(),
-            *(text for pair in self.headings.values() for text in pair),
+            self.context["title"], self.continued_label, *self.context["labels"].values()
         )
+        self._heading_drawable = {}
         self._dates = {}
         self.tz = timezone.get_current_timezone()
+
+    def _heading_texts(self, group):
+        count = self.group_counts.get(group, 0)
+        return (
+            _group_label(group, self.labels),
+            ngettext("%(count)s signature", "%(count)s signatures", count) % {"count": count},
+        )
 
     def _date(self, value):
         day = value.astimezone(self.tz).date()
@@ -194,6 +267,8 @@ class ListWriter:
             # several lines, and a control character would send the block to WeasyPrint.
             comment = normalize(" ".join(row[4].split())) if comments and row[4] else ""
             name = normalize(" ".join(row[1].split()))
+            if self.grouped and row[0] not in self.headings:  # signed after the counts were taken
+                self.headings[row[0]] = self._heading_texts(row[0])
             block.append((row[0], name, row[2] or "", self._date(row[3]), comment))
             if len(block) >= BLOCK_ROWS:
                 yield from add(block)
@@ -205,11 +280,20 @@ class ListWriter:
 
     def _kind(self, block):
         if self.columns_ok and all(
-            signer_list.drawable(name, postal_code, comment)
-            for _group, name, postal_code, _date, comment in block
+            signer_list.drawable(name, postal_code, comment) and self._drawable_heading(group)
+            for group, name, postal_code, _date, comment in block
         ):
             return "columns"
         return "html"
+
+    def _drawable_heading(self, group):
+        """A region name or postal-code prefix in another script sends its rows to
+        WeasyPrint, not the whole list."""
+        if not self.grouped:
+            return True
+        if group not in self._heading_drawable:
+            self._heading_drawable[group] = signer_list.drawable(*self.headings[group])
+        return self._heading_drawable[group]
 
     def html(self, parts):
         """One HTML document for the window's WeasyPrint parts, each in a section that
@@ -251,7 +335,7 @@ class ListWriter:
         return parts
 
     def _heading(self, group, continued):
-        label, signed = self.headings.get(group, (_group_label(group), ""))
+        label, signed = self.headings[group]
         extra = f" ({escape(self.continued_label)})" if continued else ""
         return f'<h2>{escape(label)}{extra} <span class="count">{escape(signed)}</span></h2>'
 
@@ -342,20 +426,10 @@ def build(job):
     job.rows_done = 0
     job.error = ""
     job.save(update_fields=["status", "total_rows", "rows_done", "error"])
-    group_counts = {}
-    if job.group_by:
-        group_counts = dict(
-            qs.annotate(group=Substr(Upper("postal_code"), 1, job.group_by))
-            .values_list("group")
-            .annotate(n=Count("pk"))
-            .values_list("group", "n")
-        )
+    group_counts = group_counts_of(qs, job)
     with translation.override(language):
-        context = cover_context(job, petition, qs)
-        context["group_counts"] = sorted(group_counts.items())
-        context["group_labels"] = [
-            (_group_label(group), n) for group, n in sorted(group_counts.items())
-        ]
+        labels = group_labels(job)
+        context = cover_context(job, petition, qs, group_counts, labels)
         parts = [html_to_pdf(render_to_string("heretostay/pdf/delivery_cover.html", context))]
         writer = ListWriter(
             job,
@@ -363,6 +437,7 @@ def build(job):
             group_counts,
             html_size=get_setting("DELIVERY_CHUNK_ROWS"),
             columns_size=get_setting("DELIVERY_COLUMNS_ROWS"),
+            labels=labels,
         )
 
         def progress(rows):

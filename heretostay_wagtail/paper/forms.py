@@ -2,9 +2,11 @@
 
 from django import forms
 from django.core.validators import validate_email
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models import FieldChoice, PaperSize
+from . import regions as paper_regions
 from .sheets import MAX_SHEETS
 
 MAX_RECIPIENTS = 20
@@ -88,17 +90,33 @@ class TallyForm(forms.Form):
     )
 
 
+BY_REGION = "region"
+
+
 class DeliveryForm(forms.Form):
-    group_by = forms.TypedChoiceField(
+    """Delivery options; ``cleaned_data`` has ``group_by`` (prefix length) and ``regions``.
+
+    Choosing "By region" stores ``group_by=0`` and the parsed regions; the regions text is
+    ignored (and kept in the form) with the other choices.
+    """
+
+    group_by = forms.ChoiceField(
         label=_("Group the signers"),
-        coerce=int,
         choices=[
-            (0, _("No grouping (in order of signing)")),
-            (2, _("By the first 2 characters of the postal code")),
-            (3, _("By the first 3 characters of the postal code")),
-            (5, _("By the full 5-digit ZIP code")),
+            ("0", _("No grouping (in order of signing)")),
+            ("2", _("By the first 2 characters of the postal code")),
+            ("3", _("By the first 3 characters of the postal code")),
+            ("5", _("By the full 5-digit ZIP code")),
+            (BY_REGION, _("By region (defined below)")),
         ],
-        initial=0,
+        initial="0",
+    )
+    regions = forms.CharField(
+        label=_("Regions"),
+        required=False,
+        strip=False,  # keep line numbers in error messages right
+        max_length=paper_regions.MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     include_comments = forms.BooleanField(label=_("Include comments"), required=False, initial=True)
     only_confirmed = forms.BooleanField(
@@ -107,8 +125,49 @@ class DeliveryForm(forms.Form):
 
     def __init__(self, *args, petition=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["regions"].help_text = gettext(
+            "One region per line: its name, a colon, then postal codes or their first "
+            "characters, separated by commas. For example “District 1: 94102, 94103, 941”. "
+            "When codes overlap, the longest match wins; signers in no region are listed "
+            "last. At most %(regions)s regions of %(codes)s codes each."
+        ) % {"regions": paper_regions.MAX_REGIONS, "codes": paper_regions.MAX_PREFIXES}
         if petition is not None and petition.ask_comment == FieldChoice.OFF:
             del self.fields["include_comments"]
+        if petition is not None and not self.is_bound:
+            # Start from the petition's last PDF, and keep its last regions so the
+            # organizer does not type them again.
+            latest = paper_regions.petition_jobs(petition).values("group_by", "regions").first()
+            if latest:
+                choice = BY_REGION if latest["regions"] else str(latest["group_by"])
+                if choice in dict(self.fields["group_by"].choices):
+                    self.initial.setdefault("group_by", choice)
+            remembered = (latest or {}).get("regions") or paper_regions.last_regions(petition)
+            self.initial.setdefault("regions", paper_regions.format_regions(remembered))
+
+    def clean_group_by(self):
+        value = self.cleaned_data["group_by"]
+        return value if value == BY_REGION else int(value)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("group_by") != BY_REGION:
+            cleaned["regions"] = []
+            return cleaned
+        cleaned["group_by"] = 0
+        if "regions" not in cleaned:  # too long: the field has its error already
+            return cleaned
+        try:
+            parsed = paper_regions.parse_regions(cleaned["regions"])
+        except forms.ValidationError as exc:
+            self.add_error("regions", exc)
+            return cleaned
+        if not parsed:
+            self.add_error(
+                "regions", _("Define at least one region, or choose another way to group.")
+            )
+            return cleaned
+        cleaned["regions"] = parsed
+        return cleaned
 
 
 class EmailForm(forms.Form):

@@ -241,7 +241,7 @@ class ListPage:
             self.new_page()
         c = self.c
         self.y -= 4
-        label, count = self.context["headings"].get(group, (group, ""))
+        label, count = self.context["headings"][group]
         if continued:
             label = f"{label} ({self.context['continued']})"
         c.setFont(BOLD, HEADING)

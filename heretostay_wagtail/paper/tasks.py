@@ -80,6 +80,7 @@ def request_delivery(petition, options, *, user):
     job = DeliveryJob.objects.create(
         page=petition,
         group_by=options["group_by"],
+        regions=options.get("regions") or [],
         include_comments=options.get("include_comments", False),
         only_confirmed=options["only_confirmed"],
         created_by=user,

@@ -6,7 +6,7 @@ from wagtail.models import PageLogEntry
 from heretostay_wagtail.models import CampaignCounter, DeliveryJob, Signature
 from heretostay_wagtail.paper import sheets
 from tests.conftest import grant
-from tests.paper.conftest import pdf_text, sign
+from tests.paper.conftest import flat, pdf_text, sign
 
 from .conftest import token_client
 
@@ -154,6 +154,64 @@ def test_delivery_options_are_validated(paper_api, petition):
     response = paper_api.post(deliveries_url(petition), {"group_by": 4}, format="json")
     assert response.status_code == 400 and "group_by" in response.json()["errors"]
     assert not DeliveryJob.objects.exists()
+
+
+def test_delivery_pdf_grouped_by_region(paper_api, petition, django_capture_on_commit_callbacks):
+    sign(petition, "Ana Pérez", "ana@example.org", postal_code="94103")
+    sign(petition, "Luis Gómez", "luis@example.org", postal_code="94110")
+    sign(petition, "Mei Chen", "mei@example.org", postal_code="10001")
+    regions = "Mission: 94110\nDowntown: 94103, 94102"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = paper_api.post(deliveries_url(petition), {"regions": regions}, format="json")
+    assert response.status_code == 202
+    body = response.json()
+    assert body["group_by"] == 0
+    assert body["regions"] == [
+        {"name": "Mission", "prefixes": ["94110"]},
+        {"name": "Downtown", "prefixes": ["94103", "94102"]},
+    ]
+    status = paper_api.get(body["url"]).json()
+    assert status["status"] == "done"
+    text = flat(pdf_text(b"".join(paper_api.get(status["file_url"]).streaming_content)))
+    assert "Mission: 1" in text and "Downtown: 1" in text and "Not in any region: 1" in text
+    assert (
+        text.index("Mission 1 signature")
+        < text.index("Luis Gómez")
+        < text.index("Downtown 1 signature")
+        < text.index("Ana Pérez")
+        < text.index("Not in any region 1 signature")
+        < text.index("Mei Chen")
+    )
+
+
+@pytest.mark.parametrize(
+    "options,message",
+    [
+        ({"regions": "Mission: 94110\nDowntown 94103"}, "Line 2: write the region’s name"),
+        ({"regions": "Mission: 94110", "group_by": 3}, "not both"),
+        ({"regions": "A: " + "1" * 11}, "Line 1: “11111111111” is longer than 10 characters."),
+        ({"regions": "x" * 5001}, "5000"),
+        ({"regions": ["Mission: 94110"]}, "Not a valid string."),
+    ],
+)
+def test_delivery_regions_are_validated(paper_api, petition, options, message):
+    response = paper_api.post(deliveries_url(petition), options, format="json")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert list(errors) == ["regions"]
+    assert message in errors["regions"][0]["message"]
+    assert not DeliveryJob.objects.exists()
+
+
+def test_delivery_region_errors_in_spanish(paper_api, petition):
+    response = paper_api.post(
+        deliveries_url(petition),
+        {"regions": "Misión 94110"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["regions"][0]["message"].startswith("Línea 1:")
 
 
 def test_delivery_needs_the_permission(api, editor_api, django_user_model, petition):
