@@ -8,6 +8,7 @@ downloading and emailing the delivery PDF (names of signers) needs
 import functools
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -18,7 +19,14 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
-from ..models import CampaignCounter, DeliveryJob, DeliveryJobStatus, PetitionPage, Signature
+from ..models import (
+    CampaignCounter,
+    DeliveryJob,
+    DeliveryJobStatus,
+    PaperTally,
+    PetitionPage,
+    Signature,
+)
 from ..paper import csvimport, entry, sheets
 from ..paper import forms as paper_forms
 from ..paper.tasks import delivery_file_response, email_delivery, request_delivery
@@ -26,6 +34,7 @@ from ..paper.tasks import delivery_file_response, email_delivery, request_delive
 PAPER_PERMISSION = "heretostay.add_paper_signatures"
 DELIVER_PERMISSION = "heretostay.deliver_petition"
 DEFAULT_ROWS = 15
+TALLIES_PER_PAGE = 50
 
 
 class Denied(Exception):
@@ -85,7 +94,7 @@ def tools(request, page_id):
         paper_count=Signature.objects.filter(
             campaign_key=petition.campaign_key, source="paper"
         ).count(),
-        tallies=petition.paper_tallies.all()[:20],
+        tallies=_tallies(petition)[:20],
         jobs=petition.delivery_jobs.all()[:5] if request.user.has_perm(DELIVER_PERMISSION) else [],
     )
 
@@ -235,12 +244,49 @@ def tally(request, page_id):
                 % {"count": form.cleaned_data["count"]},
             )
             return redirect("heretostay_paper_tools", page_id=petition.pk)
+    tallies = Paginator(_tallies(petition), TALLIES_PER_PAGE).get_page(request.GET.get("p"))
     return _render(
         request,
         "heretostay/admin/paper_tally.html",
         petition,
         _("Count paper signatures without names"),
         form=form,
+        tallies=tallies,
+    )
+
+
+def _tallies(petition):
+    """Every paper count of the campaign, whichever translation it was entered in."""
+    return PaperTally.objects.filter(campaign_key=petition.campaign_key).select_related(
+        "entered_by", "page__locale"
+    )
+
+
+def remove_tally(request, page_id, tally_id):
+    """GET asks for confirmation; only POST removes the count (and its number)."""
+    petition = _petition(request, page_id, PAPER_PERMISSION)
+    tally = get_object_or_404(
+        PaperTally.objects.select_related("entered_by"),
+        pk=tally_id,
+        campaign_key=petition.campaign_key,
+    )
+    if request.method == "POST":
+        if entry.remove_tally(petition, tally, user=request.user):
+            messages.success(
+                request,
+                _("Removed %(count)s signatures counted on paper.") % {"count": tally.count},
+            )
+        else:
+            messages.warning(request, _("This count had already been removed."))
+        return redirect("heretostay_paper_tally", page_id=petition.pk)
+    totals = CampaignCounter.totals(petition.campaign_key)
+    return _render(
+        request,
+        "heretostay/admin/paper_tally_remove.html",
+        petition,
+        _("Remove a paper count"),
+        tally=tally,
+        total_after=totals["count"] + max(0, totals["paper_tally"] - tally.count),
     )
 
 
@@ -320,6 +366,11 @@ urlpatterns = [
     path("enter/", forbidding(enter), name="heretostay_paper_enter"),
     path("upload/", forbidding(upload), name="heretostay_paper_upload"),
     path("tally/", forbidding(tally), name="heretostay_paper_tally"),
+    path(
+        "tally/<int:tally_id>/remove/",
+        forbidding(remove_tally),
+        name="heretostay_paper_tally_remove",
+    ),
     path("deliver/", forbidding(deliver), name="heretostay_deliver"),
     path("deliver/<int:job_id>/", forbidding(job_status), name="heretostay_delivery_job"),
     path(
