@@ -13,6 +13,14 @@ ACTIONS = {
     "heretostay.download": (_("Download personal data"), _("Downloaded personal data")),
     "heretostay.delete_supporter": (_("Delete supporter record"), _("Deleted a supporter record")),
     "heretostay.paper_entry": (_("Enter paper signatures"), _("Entered paper signatures")),
+    "heretostay.paper_tally_remove": (
+        _("Remove paper count"),
+        _("Removed signatures counted on paper without names"),
+    ),
+    "heretostay.delete_personal_data": (
+        _("Delete personal data"),
+        _("Deleted a file of personal data"),
+    ),
     "heretostay.deliver": (_("Deliver petition"), _("Delivered the petition")),
     "heretostay.alert.create": (_("Create alert"), _("Created a rapid-response alert")),
     "heretostay.alert.verify": (_("Verify alert"), _("Verified a rapid-response alert")),

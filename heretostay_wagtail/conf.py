@@ -44,6 +44,9 @@ DEFAULTS = {
     "DELIVERY_LIST_FONTS": None,
     # Processes rendering delivery PDF chunks in parallel (1 = in the task's own process).
     "PDF_PROCESSES": 2,
+    # Days a finished delivery PDF (names of signers) is kept in storage before
+    # heretostay_purge_deliveries / the purge_deliveries task deletes it; None keeps it.
+    "DELIVERY_RETENTION_DAYS": 30,
     # Storage alias (Django STORAGES) for generated files: PDFs, card images.
     "STORAGE": "default",
     # Milestones shown once a goal is passed are the goal times these factors.

@@ -6,8 +6,11 @@ downloading and emailing the delivery PDF (names of signers) needs
 """
 
 import functools
+import logging
 
 from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -18,14 +21,24 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
-from ..models import CampaignCounter, DeliveryJob, DeliveryJobStatus, PetitionPage, Signature
-from ..paper import csvimport, entry, sheets
+from ..models import (
+    CampaignCounter,
+    DeliveryJob,
+    DeliveryJobStatus,
+    PaperTally,
+    PetitionPage,
+    Signature,
+)
+from ..paper import csvimport, entry, retention, sheets
 from ..paper import forms as paper_forms
 from ..paper.tasks import delivery_file_response, email_delivery, request_delivery
+
+logger = logging.getLogger(__name__)
 
 PAPER_PERMISSION = "heretostay.add_paper_signatures"
 DELIVER_PERMISSION = "heretostay.deliver_petition"
 DEFAULT_ROWS = 15
+TALLIES_PER_PAGE = 50
 
 
 class Denied(Exception):
@@ -85,7 +98,7 @@ def tools(request, page_id):
         paper_count=Signature.objects.filter(
             campaign_key=petition.campaign_key, source="paper"
         ).count(),
-        tallies=petition.paper_tallies.all()[:20],
+        tallies=_tallies(petition)[:20],
         jobs=petition.delivery_jobs.all()[:5] if request.user.has_perm(DELIVER_PERMISSION) else [],
     )
 
@@ -235,12 +248,49 @@ def tally(request, page_id):
                 % {"count": form.cleaned_data["count"]},
             )
             return redirect("heretostay_paper_tools", page_id=petition.pk)
+    tallies = Paginator(_tallies(petition), TALLIES_PER_PAGE).get_page(request.GET.get("p"))
     return _render(
         request,
         "heretostay/admin/paper_tally.html",
         petition,
         _("Count paper signatures without names"),
         form=form,
+        tallies=tallies,
+    )
+
+
+def _tallies(petition):
+    """Every paper count of the campaign, whichever translation it was entered in."""
+    return PaperTally.objects.filter(campaign_key=petition.campaign_key).select_related(
+        "entered_by", "page__locale"
+    )
+
+
+def remove_tally(request, page_id, tally_id):
+    """GET asks for confirmation; only POST removes the count (and its number)."""
+    petition = _petition(request, page_id, PAPER_PERMISSION)
+    tally = get_object_or_404(
+        PaperTally.objects.select_related("entered_by"),
+        pk=tally_id,
+        campaign_key=petition.campaign_key,
+    )
+    if request.method == "POST":
+        if entry.remove_tally(petition, tally, user=request.user):
+            messages.success(
+                request,
+                _("Removed %(count)s signatures counted on paper.") % {"count": tally.count},
+            )
+        else:
+            messages.warning(request, _("This count had already been removed."))
+        return redirect("heretostay_paper_tally", page_id=petition.pk)
+    totals = CampaignCounter.totals(petition.campaign_key)
+    return _render(
+        request,
+        "heretostay/admin/paper_tally_remove.html",
+        petition,
+        _("Remove a paper count"),
+        tally=tally,
+        total_after=totals["count"] + max(0, totals["paper_tally"] - tally.count),
     )
 
 
@@ -266,9 +316,13 @@ def _job(request, page_id, job_id):
     return petition, job
 
 
-def job_status(request, page_id, job_id):
-    petition, job = _job(request, page_id, job_id)
-    email_form = paper_forms.EmailForm(initial={"recipients": ""}, auto_id="id_email_%s")
+def _job_page(request, petition, job, email_form, refresh):
+    try:
+        days = retention.retention_days()
+    except ImproperlyConfigured:
+        logger.exception("Delivery PDF retention is misconfigured")
+        days = None
+    deletion = retention.deletion_record(job) if job.is_file_deleted else None
     return _render(
         request,
         "heretostay/admin/paper_job.html",
@@ -276,23 +330,73 @@ def job_status(request, page_id, job_id):
         _("Delivery PDF"),
         job=job,
         email_form=email_form,
-        refresh=not job.is_finished,
+        refresh=refresh,
+        retention_days=days,
+        deletes_on=retention.deletes_on(job, days),
+        deletion=deletion,
+        deleted_after=deletion.data.get("days") if deletion else None,
     )
+
+
+def job_status(request, page_id, job_id):
+    petition, job = _job(request, page_id, job_id)
+    email_form = paper_forms.EmailForm(initial={"recipients": ""}, auto_id="id_email_%s")
+    return _job_page(request, petition, job, email_form, refresh=not job.is_finished)
+
+
+def _without_file(request, petition, job):
+    """Redirect to the job page with why there is no PDF, or None when there is one."""
+    if job.status == DeliveryJobStatus.DONE and job.file_name:
+        return None
+    if job.is_file_deleted:
+        messages.warning(request, _("This PDF was deleted. Generate a new one if you need it."))
+    else:
+        messages.warning(request, _("This PDF is not ready yet."))
+    return redirect("heretostay_delivery_job", page_id=petition.pk, job_id=job.pk)
 
 
 def download(request, page_id, job_id):
     petition, job = _job(request, page_id, job_id)
-    if job.status != DeliveryJobStatus.DONE or not job.file_name:
-        messages.warning(request, _("This PDF is not ready yet."))
+    return _without_file(request, petition, job) or delivery_file_response(
+        petition, job, user=request.user
+    )
+
+
+def delete_pdf(request, page_id, job_id):
+    """GET asks for confirmation; POST deletes the PDF's file (the job stays listed)."""
+    petition, job = _job(request, page_id, job_id)
+    missing = _without_file(request, petition, job)
+    if missing:
+        return missing
+    if request.method == "POST":
+        outcome = retention.delete_file(job, user=request.user, reason=retention.ORGANIZER)
+        if outcome == retention.FAILED:
+            messages.error(
+                request,
+                _(
+                    "The PDF could not be deleted from storage. Try again later; if it keeps "
+                    "failing, tell the site's administrator."
+                ),
+            )
+        elif outcome == retention.DELETED:
+            messages.success(request, _("The delivery PDF was deleted."))
+        else:
+            messages.warning(request, _("This PDF had already been deleted."))
         return redirect("heretostay_delivery_job", page_id=petition.pk, job_id=job.pk)
-    return delivery_file_response(petition, job, user=request.user)
+    return _render(
+        request,
+        "heretostay/admin/paper_job_delete.html",
+        petition,
+        _("Delete the delivery PDF"),
+        job=job,
+    )
 
 
 def email(request, page_id, job_id):
     petition, job = _job(request, page_id, job_id)
-    if job.status != DeliveryJobStatus.DONE:
-        messages.warning(request, _("This PDF is not ready yet."))
-        return redirect("heretostay_delivery_job", page_id=petition.pk, job_id=job.pk)
+    missing = _without_file(request, petition, job)
+    if missing:
+        return missing
     form = paper_forms.EmailForm(request.POST or None, auto_id="id_email_%s")
     if request.method == "POST" and form.is_valid():
         recipients = form.cleaned_data["recipients"]
@@ -303,15 +407,7 @@ def email(request, page_id, job_id):
             _("The PDF is being sent to %(recipients)s.") % {"recipients": ", ".join(recipients)},
         )
         return redirect("heretostay_delivery_job", page_id=petition.pk, job_id=job.pk)
-    return _render(
-        request,
-        "heretostay/admin/paper_job.html",
-        petition,
-        _("Delivery PDF"),
-        job=job,
-        email_form=form,
-        refresh=False,
-    )
+    return _job_page(request, petition, job, form, refresh=False)
 
 
 urlpatterns = [
@@ -320,12 +416,18 @@ urlpatterns = [
     path("enter/", forbidding(enter), name="heretostay_paper_enter"),
     path("upload/", forbidding(upload), name="heretostay_paper_upload"),
     path("tally/", forbidding(tally), name="heretostay_paper_tally"),
+    path(
+        "tally/<int:tally_id>/remove/",
+        forbidding(remove_tally),
+        name="heretostay_paper_tally_remove",
+    ),
     path("deliver/", forbidding(deliver), name="heretostay_deliver"),
     path("deliver/<int:job_id>/", forbidding(job_status), name="heretostay_delivery_job"),
     path(
         "deliver/<int:job_id>/download/", forbidding(download), name="heretostay_delivery_download"
     ),
     path("deliver/<int:job_id>/email/", forbidding(email), name="heretostay_delivery_email"),
+    path("deliver/<int:job_id>/delete/", forbidding(delete_pdf), name="heretostay_delivery_delete"),
 ]
 
 

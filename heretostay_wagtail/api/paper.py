@@ -37,6 +37,7 @@ MAX_ROWS = 500
 NO_PETITION = _("No petition with this id.")
 NO_JOB = _("No delivery PDF with this id.")
 NOT_READY = _("This PDF is not ready yet.")
+DELETED = _("This PDF was deleted. Generate a new one if you need it.")
 
 PETITION_PARAMETER = OpenApiParameter(
     "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Page id of the petition."
@@ -309,12 +310,14 @@ class DeliveryFile(StaffView):
         summary="Download a finished delivery PDF (staff)",
         description=(
             "Written to the audit log as a download of personal data. A 409 while the PDF "
-            "is not ready."
+            "is not ready; a 410 once its file was deleted (after DELIVERY_RETENTION_DAYS, "
+            "or by an organizer)."
         ),
         parameters=[JOB_PARAMETER],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF"),
             409: OpenApiResponse(errors.Error, description="The PDF is not ready yet."),
+            410: OpenApiResponse(errors.Error, description="The PDF's file was deleted."),
             **errors.responses(400, 401, 403, 404, 429),
         },
         tags=["paper"],
@@ -322,6 +325,11 @@ class DeliveryFile(StaffView):
     def get(self, request, pk):
         parse_query(request, None, paginated=False)
         job = get_job(pk)
+        if job.is_file_deleted:
+            return Response(
+                {"status": 410, "code": "deleted", "detail": str(DELETED)},
+                status=status.HTTP_410_GONE,
+            )
         if job.status != DeliveryJobStatus.DONE or not job.file_name:
             return Response(
                 {"status": 409, "code": "not_ready", "detail": str(NOT_READY)},

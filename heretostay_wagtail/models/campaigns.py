@@ -5,7 +5,8 @@ import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -58,6 +59,15 @@ class CampaignCounter(models.Model):
         except IntegrityError:
             pass  # another request created it first
         cls.objects.filter(pk=campaign_key).update(**changes)
+
+    @classmethod
+    def subtract_paper_tally(cls, campaign_key, number):
+        """Atomically take ``number`` off the paper tally, never going below zero."""
+        cls.objects.filter(pk=campaign_key).update(
+            paper_tally=Greatest(
+                F("paper_tally") - number, Value(0), output_field=models.BigIntegerField()
+            )
+        )
 
     @classmethod
     def totals(cls, campaign_key):

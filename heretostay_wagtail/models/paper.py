@@ -164,3 +164,8 @@ class DeliveryJob(models.Model):
     @property
     def is_finished(self):
         return self.status in (DeliveryJobStatus.DONE, DeliveryJobStatus.FAILED)
+
+    @property
+    def is_file_deleted(self):
+        """The PDF was generated and its file deleted since (``paper.retention``)."""
+        return self.status == DeliveryJobStatus.DONE and not self.file_name

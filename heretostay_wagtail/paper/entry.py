@@ -182,4 +182,29 @@ def add_tally(petition, count, *, user, sheet_code="", note=""):
     return tally
 
 
+def remove_tally(petition, tally, *, user):
+    """Undo a paper-only count: delete it and take its number off the total, once.
+
+    The row delete, the counter update and the audit entry are one transaction. Returns
+    False (and changes nothing) when the tally was already removed, e.g. by a colleague
+    clicking at the same moment.
+    """
+    with transaction.atomic():
+        deleted, _ = PaperTally.objects.filter(pk=tally.pk).delete()
+        if not deleted:
+            return False
+        CampaignCounter.subtract_paper_tally(tally.campaign_key, tally.count)
+        audit.log(
+            petition,
+            "heretostay.paper_tally_remove",
+            user=user,
+            tally=tally.count,
+            sheet_code=tally.sheet_code,
+            note=tally.note,
+            entered_at=tally.created_at.isoformat(),
+            entered_by=tally.entered_by_id,
+        )
+    return True
+
+
 TALLY_LABEL = gettext_lazy("Counted on paper, without names")

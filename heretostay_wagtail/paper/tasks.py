@@ -26,8 +26,17 @@ def build_delivery_pdf(job_id):
         delivery.build(job)
     except Exception as exc:
         logger.exception("Delivery PDF %s failed", job_id)
+        if job.file_name:
+            # Saved to storage but never recorded (e.g. the job was deleted meanwhile):
+            # nothing would ever delete it, so delete it now.
+            from .retention import remove_from_storage
+
+            remove_from_storage(job.file_name)
         DeliveryJob.objects.filter(pk=job_id).update(
-            status=DeliveryJobStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+            status=DeliveryJobStatus.FAILED,
+            error=str(exc)[:2000],
+            finished_at=timezone.now(),
+            file_name="",
         )
 
 
@@ -39,6 +48,7 @@ def email_delivery(job_id, recipients, user_id, attempt=0):
 
     job = DeliveryJob.objects.select_related("page").filter(pk=job_id).first()
     if job is None or not job.file_name:
+        logger.warning("Delivery %s has no PDF (deleted?); nothing emailed", job_id)
         return
     petition = job.page.specific
     language = petition.locale.language_code
@@ -69,6 +79,21 @@ def email_delivery(job_id, recipients, user_id, attempt=0):
         job=job.pk,
         signatures=job.total_rows,
     )
+
+
+@task()
+def purge_deliveries(days=None):
+    """Delete delivery PDFs finished more than ``DELIVERY_RETENTION_DAYS`` ago.
+
+    Schedule it (daily, say) with your task backend's scheduler, or run the management
+    command ``heretostay_purge_deliveries`` from cron instead; both do the same.
+    """
+    from . import retention
+
+    result = retention.purge(days)
+    if result.failed:
+        logger.warning("Could not delete %s delivery PDFs; they stay listed", len(result.failed))
+    return result.as_dict()
 
 
 def request_delivery(petition, options, *, user):

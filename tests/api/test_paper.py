@@ -150,6 +150,24 @@ def test_unfinished_job_is_a_409_and_not_logged(paper_api, petition):
     assert not PageLogEntry.objects.filter(action="heretostay.download").exists()
 
 
+def test_deleted_pdf_is_a_410_and_not_logged(
+    paper_api, petition, django_capture_on_commit_callbacks
+):
+    from heretostay_wagtail.paper import retention
+
+    with django_capture_on_commit_callbacks(execute=True):
+        paper_api.post(deliveries_url(petition), {}, format="json")
+    job = DeliveryJob.objects.get()
+    assert retention.delete_file(job, reason=retention.ORGANIZER) == retention.DELETED
+    status = paper_api.get(f"/api/v1/deliveries/{job.pk}/").json()
+    assert status["status"] == "done" and status["file_url"] is None
+    response = paper_api.get(f"/api/v1/deliveries/{job.pk}/file/")
+    assert response.status_code == 410
+    assert response.json()["code"] == "deleted"
+    assert "deleted" in response.json()["detail"]
+    assert not PageLogEntry.objects.filter(action="heretostay.download").exists()
+
+
 def test_delivery_options_are_validated(paper_api, petition):
     response = paper_api.post(deliveries_url(petition), {"group_by": 4}, format="json")
     assert response.status_code == 400 and "group_by" in response.json()["errors"]
