@@ -31,7 +31,12 @@ from ..models import (
 )
 from ..paper import csvimport, entry, retention, sheets
 from ..paper import forms as paper_forms
-from ..paper.tasks import delivery_file_response, email_delivery, request_delivery
+from ..paper.tasks import (
+    FILE_MISSING,
+    delivery_file_response,
+    email_delivery,
+    request_delivery,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -357,9 +362,14 @@ def _without_file(request, petition, job):
 
 def download(request, page_id, job_id):
     petition, job = _job(request, page_id, job_id)
-    return _without_file(request, petition, job) or delivery_file_response(
-        petition, job, user=request.user
-    )
+    missing = _without_file(request, petition, job)
+    if missing:
+        return missing
+    response = delivery_file_response(petition, job, user=request.user)
+    if response is None:
+        messages.error(request, str(FILE_MISSING))
+        return redirect("heretostay_delivery_job", page_id=petition.pk, job_id=job.pk)
+    return response
 
 
 def delete_pdf(request, page_id, job_id):

@@ -24,7 +24,7 @@ from ..paper import entry
 from ..paper.forms import BY_REGION, DeliveryForm
 from ..paper.regions import MAX_NAME, MAX_PREFIX, MAX_PREFIXES, MAX_REGIONS
 from ..paper.regions import MAX_TEXT as MAX_REGIONS_TEXT
-from ..paper.tasks import delivery_file_response, request_delivery
+from ..paper.tasks import FILE_MISSING, delivery_file_response, request_delivery
 from . import errors
 from .base import StaffView, parse_query
 from .permissions import IsAuthenticated, has_perm
@@ -335,4 +335,10 @@ class DeliveryFile(StaffView):
                 {"status": 409, "code": "not_ready", "detail": str(NOT_READY)},
                 status=status.HTTP_409_CONFLICT,
             )
-        return delivery_file_response(job.page.specific, job, user=request.user)
+        response = delivery_file_response(job.page.specific, job, user=request.user)
+        if response is None:
+            return Response(
+                {"status": 410, "code": "deleted", "detail": str(FILE_MISSING)},
+                status=status.HTTP_410_GONE,
+            )
+        return response

@@ -5,12 +5,17 @@ import logging
 from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from .. import audit, emails
 from ..tasks import retry_later
 
 logger = logging.getLogger(__name__)
+
+FILE_MISSING = gettext_lazy(
+    "The PDF's file is missing from storage. Generate a new one if you need it."
+)
 
 
 @task()
@@ -115,11 +120,17 @@ def request_delivery(petition, options, *, user):
 
 
 def delivery_file_response(petition, job, *, user):
-    """The finished PDF as a download, logged as a download of personal data."""
+    """The finished PDF as a download, logged as a download of personal data; None when
+    its file is gone from storage (removed outside the app), for the caller to explain."""
     from django.http import FileResponse
 
     from . import delivery
 
+    try:
+        handle = delivery.storage().open(job.file_name, "rb")
+    except OSError:
+        logger.warning("Delivery PDF %s is missing from storage: %s", job.pk, job.file_name)
+        return None
     audit.log(
         petition,
         "heretostay.download",
@@ -129,7 +140,7 @@ def delivery_file_response(petition, job, *, user):
         rows=job.total_rows,
     )
     response = FileResponse(
-        delivery.storage().open(job.file_name, "rb"),
+        handle,
         as_attachment=True,
         filename=delivery.filename(job),
         content_type="application/pdf",

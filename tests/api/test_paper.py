@@ -241,3 +241,19 @@ def test_delivery_needs_the_permission(api, editor_api, django_user_model, petit
     assert editor_api.get(f"/api/v1/deliveries/{job.pk}/").status_code == 403
     assert editor_api.get(f"/api/v1/deliveries/{job.pk}/file/").status_code == 403
     assert api.get(f"/api/v1/deliveries/{job.pk}/").status_code == 401
+
+
+def test_pdf_gone_from_storage_is_a_410_not_a_500(
+    paper_api, petition, django_capture_on_commit_callbacks
+):
+    """Someone emptied the bucket by hand: the API explains instead of failing."""
+    from heretostay_wagtail.paper import delivery
+
+    with django_capture_on_commit_callbacks(execute=True):
+        paper_api.post(deliveries_url(petition), {}, format="json")
+    job = DeliveryJob.objects.get()
+    delivery.storage().delete(job.file_name)
+    response = paper_api.get(f"/api/v1/deliveries/{job.pk}/file/")
+    assert response.status_code == 410
+    assert "missing from storage" in response.json()["detail"]
+    assert not PageLogEntry.objects.filter(action="heretostay.download").exists()

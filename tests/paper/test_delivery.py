@@ -304,3 +304,18 @@ def test_failed_render_is_shown_not_raised(
     assert page.status_code == 200
     assert "The PDF could not be generated" in page.content.decode()
     assert "Download the PDF" not in page.content.decode()
+
+
+def test_pdf_gone_from_storage_is_explained_not_a_500(
+    paper_client, signed, django_capture_on_commit_callbacks
+):
+    job = _generate(paper_client, signed, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    delivery.storage().delete(job.file_name)
+    url = reverse("heretostay_delivery_download", args=[signed.pk, job.pk])
+    response = paper_client.get(url, follow=True)
+    assert response.redirect_chain[0][0] == reverse(
+        "heretostay_delivery_job", args=[signed.pk, job.pk]
+    )
+    assert "missing from storage" in response.content.decode()
+    assert not PageLogEntry.objects.filter(action="heretostay.download").exists()
