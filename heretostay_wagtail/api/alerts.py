@@ -160,15 +160,7 @@ class AlertList(StaffView):
         serializer.is_valid(raise_exception=True)
         form = alert_viewset.get_form_class()(data=_form_data(serializer.validated_data))
         if not form.is_valid():
-            raise serializers.ValidationError(
-                {
-                    {"__all__": "non_field_errors", "page": "campaign"}.get(name, name): [
-                        serializers.ErrorDetail(e["message"], code=e["code"] or "invalid")
-                        for e in messages
-                    ]
-                    for name, messages in form.errors.get_json_data().items()
-                }
-            )
+            raise errors.form_invalid(form, rename={"page": "campaign"})
         alert = alerts.create(form, request.user)
         body = AlertSerializer(alert, context=self.get_serializer_context()).data
         response = Response(body, status=status.HTTP_201_CREATED)

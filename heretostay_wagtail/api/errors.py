@@ -71,6 +71,20 @@ def _item(detail):
     return {"message": str(detail), "code": getattr(detail, "code", None) or "invalid"}
 
 
+def form_invalid(form, rename=None):
+    """A Django form's errors as the API's 400: each field's messages and codes, the
+    form-wide ones as ``non_field_errors``; ``rename`` maps form fields to API fields."""
+    names = {"__all__": "non_field_errors", **(rename or {})}
+    return serializers.ValidationError(
+        {
+            names.get(name, name): [
+                serializers.ErrorDetail(e["message"], code=e["code"] or "invalid") for e in messages
+            ]
+            for name, messages in form.errors.get_json_data().items()
+        }
+    )
+
+
 def exception_handler(exc, context):
     """DRF's handler (status codes, Retry-After, WWW-Authenticate) with our body."""
     if isinstance(exc, Http404):

@@ -59,17 +59,6 @@ def get_petition(pk):
     return petition
 
 
-def form_errors(form):
-    return serializers.ValidationError(
-        {
-            ("non_field_errors" if name == "__all__" else name): [
-                serializers.ErrorDetail(e["message"], code=e["code"] or "invalid") for e in messages
-            ]
-            for name, messages in form.errors.get_json_data().items()
-        }
-    )
-
-
 # -- bulk entry --------------------------------------------------------------------------
 
 
@@ -267,7 +256,7 @@ class RequestDelivery(StaffView):
             data["group_by"] = BY_REGION
         form = DeliveryForm(data, petition=petition)
         if not form.is_valid():
-            raise form_errors(form)
+            raise errors.form_invalid(form)
         job = request_delivery(petition, form.cleaned_data, user=request.user)
         body = DeliveryJobSerializer(job, context=self.get_serializer_context()).data
         response = Response(body, status=status.HTTP_202_ACCEPTED)

@@ -50,15 +50,7 @@ def validate_with_form(petition, data):
     """Run the one validator; its errors become field errors of the API."""
     form = SignatureForm(petition, data=data, source=Source.API)
     if not form.is_valid():
-        raise serializers.ValidationError(
-            {
-                ("non_field_errors" if field == "__all__" else field): [
-                    serializers.ErrorDetail(e["message"], code=e["code"] or "invalid")
-                    for e in messages
-                ]
-                for field, messages in form.errors.get_json_data().items()
-            }
-        )
+        raise errors.form_invalid(form)
     return form.signer_data()
 
 

@@ -180,7 +180,6 @@ class ListWriter:
     """
 
     def __init__(self, job, petition, group_counts, html_size, columns_size, labels=None):
-        self.job = job
         self.html_size = html_size
         self.columns_size = columns_size
         self.group_counts = group_counts

@@ -19,6 +19,11 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfgen.canvas import Canvas
+
 from ..conf import get_setting
 
 logger = logging.getLogger(__name__)
@@ -102,9 +107,6 @@ def _font_files():
 def fonts():
     """Register the list fonts once per process; ``None`` when no usable TrueType font
     exists (then every row goes to WeasyPrint)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
-
     for regular, bold in _font_files():
         if not (Path(regular).is_file() and Path(bold).is_file()):
             continue
@@ -170,8 +172,6 @@ class Columns:
 
 def wrap(text, width, font=REGULAR, size=SIZE):
     """Lines of ``text`` no wider than ``width``: at spaces, or inside a word too long."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     if not text or stringWidth(text, font, size) <= width:
         return [text]
     lines, line = [], ""
@@ -194,8 +194,6 @@ def wrap(text, width, font=REGULAR, size=SIZE):
 
 
 def _fit(word, width, font, size):
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     low, high = 1, len(word)
     while low < high:  # the longest prefix that fits; at least one character
         mid = (low + high + 1) // 2
@@ -275,8 +273,6 @@ def render(parts, context):
     code, date text, comment)``; a group carried over from the previous part is headed
     "continued". ``context``: title, labels, headings ({group: (label, count text)}),
     continued, grouped, with_comments."""
-    from reportlab.pdfgen.canvas import Canvas
-
     if fonts() is None:  # pragma: no cover - delivery.py checks drawable() first
         raise RuntimeError("No font for the delivery list")
     out = io.BytesIO()
