@@ -16,3 +16,12 @@ def language_name_local(locale):
     except (KeyError, AttributeError):
         return locale.get_display_name()
     return name[:1].upper() + name[1:]
+
+
+@register.simple_tag
+def live_translations(page):
+    """The page's live translations with their locales, fetched once for the whole page
+    (the hreflang links and the language switcher both use them)."""
+    if page is None or not hasattr(page, "get_translations"):
+        return []
+    return list(page.get_translations().live().select_related("locale"))

@@ -315,3 +315,22 @@ def test_switcher_names_a_language_django_does_not_know_by_its_configured_name()
     assert language_name_local(Locale(language_code="ti")) == "ትግርኛ"
     assert language_name_local(Locale(language_code="es")) == "Español"
     assert language_name_local(Locale(language_code="ar")) == "العربيّة"
+
+
+def test_translations_are_fetched_once_per_page(client, full_petition, full_petition_es):
+    """The hreflang links and the switcher share one query for the translations and
+    their locales (it was two queries plus one per translation's locale)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(full_petition_es.url)  # warm Wagtail's per-site caches
+    with CaptureQueriesContext(connection) as queries:
+        html = text(client.get(full_petition_es.url))
+    assert 'hreflang="en"' in html and ">English</a>" in html
+    where = [q["sql"].split(" WHERE ")[-1] for q in queries]
+    # get_translations(): same translation_key, NOT this page
+    translation_queries = [w for w in where if '"translation_key" = ' in w and "NOT (" in w]
+    assert len(translation_queries) == 1, translation_queries
+    # the translation's locale (English) comes with it, not in a query of its own
+    english = f'"wagtailcore_locale"."id" = {full_petition.locale_id} '
+    assert not [w for w in where if w.startswith(english)], where
