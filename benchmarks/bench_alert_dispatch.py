@@ -94,7 +94,7 @@ def main():
         with override_settings(
             HERETOSTAY={
                 **settings.HERETOSTAY,
-                "SMS_BACKEND": "heretostay_wagtail.sms.backends.locmem.SMSBackend",
+                "SMS_BACKEND": "heretostay_wagtail.pledges.sms.backends.locmem.SMSBackend",
             }
         ):
             run(args.pledgers, args.profile)
@@ -103,9 +103,9 @@ def main():
 
 
 def run(n, profile=False):
-    from heretostay_wagtail import alerts, sms
-    from heretostay_wagtail.conf import get_setting
+    from heretostay_wagtail.core.conf import get_setting
     from heretostay_wagtail.models import Alert, AlertDelivery
+    from heretostay_wagtail.pledges import alerts, sms
 
     t0 = time.perf_counter()
     page, roles, creator, verifier = build_network(n)

@@ -20,8 +20,8 @@ from django.test.utils import override_settings  # noqa: E402
 from wagtail.models import Locale  # noqa: E402
 
 from example_site.demo.content.guides import SAMPLE_CARDS  # noqa: E402
-from heretostay_wagtail.cards import files  # noqa: E402
-from heretostay_wagtail.cards.formats import FORMATS  # noqa: E402
+from heretostay_wagtail.guides.cards import files  # noqa: E402
+from heretostay_wagtail.guides.cards.formats import FORMATS  # noqa: E402
 from heretostay_wagtail.models import DefenseCard  # noqa: E402
 
 

@@ -92,7 +92,10 @@ class PeakMemory(threading.Thread):
             rss = {p: _rss_kb(p) for p in pids}
             if sum(rss.values()) > self.peak_kb:
                 self.peak_kb = sum(rss.values())
-                self.at_peak = [rss[me] // 1024, *sorted(v // 1024 for p, v in rss.items() if p != me)]
+                self.at_peak = [
+                    rss[me] // 1024,
+                    *sorted(v // 1024 for p, v in rss.items() if p != me),
+                ]
             self.peak_pss_kb = max(self.peak_pss_kb, sum(_pss_kb(p) for p in pids))
             time.sleep(0.25)  # reading smaps is not free; sampling faster steals CPU
 
@@ -189,7 +192,7 @@ def bench(size, mix=0.0, group_by=3):
 
 
 def main():
-    from heretostay_wagtail.conf import get_setting
+    from heretostay_wagtail.core.conf import get_setting
 
     runs = [
         (int(size), float(mix or 0))

@@ -1,5 +1,11 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+#: Feature folders whose ``signals`` and ``views`` modules connect receivers and
+#: register page-route views at start-up (see ``core/routes.py``).
+FEATURES = ("petitions", "pledges", "guides", "paper")
 
 
 class HeretostayConfig(AppConfig):
@@ -9,4 +15,10 @@ class HeretostayConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signal_handlers  # noqa: F401
+        for feature in FEATURES:
+            for module in ("signals", "views"):
+                try:
+                    import_module(f"{self.name}.{feature}.{module}")
+                except ModuleNotFoundError as error:
+                    if error.name != f"{self.name}.{feature}.{module}":
+                        raise

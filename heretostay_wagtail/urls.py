@@ -6,7 +6,8 @@ is fine: views switch to the language of the record they serve).
 
 from django.urls import path
 
-from .views import cards, pledges
+from heretostay_wagtail.guides import views as cards
+from heretostay_wagtail.pledges import views as pledges
 
 app_name = "heretostay"
 

@@ -1,9 +1,12 @@
-"""Admin integration. Each feature registers its own hooks in ``admin/<feature>.py``."""
+"""Admin integration. Each feature registers its own hooks in ``<feature>/admin.py``."""
 
 from wagtail import hooks
 
-from . import audit
-from .admin import cards, guides, paper, petitions, pledges  # noqa: F401  (register hooks)
+from heretostay_wagtail.core import audit
+from heretostay_wagtail.guides import admin as guides_admin  # noqa: F401  (registers hooks)
+from heretostay_wagtail.paper import admin as paper_admin  # noqa: F401
+from heretostay_wagtail.petitions import admin as petitions_admin  # noqa: F401
+from heretostay_wagtail.pledges import admin as pledges_admin  # noqa: F401
 
 
 @hooks.register("register_log_actions")

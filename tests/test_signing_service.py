@@ -3,8 +3,8 @@
 import pytest
 from django.test import override_settings
 
-from heretostay_wagtail import signing
 from heretostay_wagtail.models import CampaignCounter, Signature, Source
+from heretostay_wagtail.petitions import services as signing
 
 pytestmark = pytest.mark.django_db
 

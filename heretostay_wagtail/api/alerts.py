@@ -20,12 +20,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from .. import alerts
-from ..models import Alert, AlertChannel, AlertStatus, PledgePage
-from . import errors
-from .base import StaffView, parse_query
-from .permissions import IsAuthenticated, has_perm
-from .signatures import StrictSerializer
+from heretostay_wagtail.api import errors
+from heretostay_wagtail.api.base import StaffView, parse_query
+from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
+from heretostay_wagtail.api.signatures import StrictSerializer
+from heretostay_wagtail.pledges import alerts
+from heretostay_wagtail.pledges.models import Alert, AlertChannel, AlertStatus, PledgePage
 
 NO_ALERT = _("No alert with this id.")
 NO_CAMPAIGN = _("No pledge campaign with this id.")
@@ -109,7 +109,7 @@ class AlertCreateSerializer(StrictSerializer):
 
 def _form_data(data):
     """The admin form's fields: the campaign's source page and the default-language roles."""
-    from ..admin.pledges import default_roles
+    from heretostay_wagtail.pledges.admin import default_roles
 
     page = PledgePage.objects.filter(pk=data["campaign"]).first()
     if page is None:
@@ -153,7 +153,7 @@ class AlertList(StaffView):
         tags=["alerts"],
     )
     def post(self, request):
-        from ..admin.pledges import alert_viewset
+        from heretostay_wagtail.pledges.admin import alert_viewset
 
         parse_query(request, None, paginated=False)
         serializer = self.get_serializer(data=request.data)

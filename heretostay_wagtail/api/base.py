@@ -20,9 +20,9 @@ from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 
-from ..conf import get_setting
-from . import errors
-from .throttles import PublicThrottle, StaffThrottle
+from heretostay_wagtail.api import errors
+from heretostay_wagtail.api.throttles import PublicThrottle, StaffThrottle
+from heretostay_wagtail.core.conf import get_setting
 
 
 class FirstRenderer(BaseContentNegotiation):

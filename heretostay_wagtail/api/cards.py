@@ -16,11 +16,11 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from ..cards.files import download_links
-from ..cards.formats import FORMATS
-from ..models import DefenseCard
-from . import errors
-from .base import PublicView, parse_query
+from heretostay_wagtail.api import errors
+from heretostay_wagtail.api.base import PublicView, parse_query
+from heretostay_wagtail.guides.cards.files import download_links
+from heretostay_wagtail.guides.cards.formats import FORMATS
+from heretostay_wagtail.guides.models import DefenseCard
 
 NO_CARD = _("No defense card with this id.")
 

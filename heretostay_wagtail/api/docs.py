@@ -13,8 +13,8 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import TemplateHTMLRenderer
 
-from .base import APIMixin
-from .throttles import PublicThrottle
+from heretostay_wagtail.api.base import APIMixin
+from heretostay_wagtail.api.throttles import PublicThrottle
 
 SCHEMA_SETTINGS = {
     "TITLE": "heretostay-wagtail API",
@@ -28,8 +28,8 @@ SCHEMA_SETTINGS = {
     "VERSION": "1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "PetitionStatusEnum": "heretostay_wagtail.models.petitions.PetitionStatus",
-        "SignerFieldEnum": "heretostay_wagtail.models.petitions.FieldChoice",
+        "PetitionStatusEnum": "heretostay_wagtail.petitions.models.PetitionStatus",
+        "SignerFieldEnum": "heretostay_wagtail.petitions.models.FieldChoice",
         "EmailStatusEnum": ["subscribed", "unsubscribed"],
         "ReceivedStatusEnum": ["received"],
         "ConfirmedStatusEnum": ["confirmed"],

@@ -10,9 +10,9 @@ from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 
-from .. import exports
-from . import errors
-from .base import StaffView, parse_query
+from heretostay_wagtail.api import errors
+from heretostay_wagtail.api.base import StaffView, parse_query
+from heretostay_wagtail.core import exports
 
 FORMATS = (
     (exports.CSV, "text/csv", "CSV"),

@@ -14,19 +14,31 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from ..conf import get_setting
-from . import errors
-from .base import LimitedJSONParser, Pagination, PublicView, StaffView, parse_query
-from .permissions import IsAuthenticated, has_perm
-from .petitions import ID_PARAMETER, RENDITIONS, annotate, get_petition, petitions_queryset
-from .signatures import (
+from heretostay_wagtail.api import errors
+from heretostay_wagtail.api.base import (
+    LimitedJSONParser,
+    Pagination,
+    PublicView,
+    StaffView,
+    parse_query,
+)
+from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
+from heretostay_wagtail.api.petitions import (
+    ID_PARAMETER,
+    RENDITIONS,
+    annotate,
+    get_petition,
+    petitions_queryset,
+)
+from heretostay_wagtail.api.signatures import (
     SignatureList,
     filter_signatures,
     received_body,
     record_api_signature,
     validate_with_form,
 )
-from .throttles import PublicThrottle, SignThrottle
+from heretostay_wagtail.api.throttles import PublicThrottle, SignThrottle
+from heretostay_wagtail.core.conf import get_setting
 
 ORIGIN_SYSTEM = "heretostay-wagtail"
 CURIES = [

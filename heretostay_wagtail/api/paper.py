@@ -19,16 +19,17 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from ..models import DeliveryJob, DeliveryJobStatus, PetitionPage
-from ..paper import entry
-from ..paper.forms import BY_REGION, DeliveryForm
-from ..paper.regions import MAX_NAME, MAX_PREFIX, MAX_PREFIXES, MAX_REGIONS
-from ..paper.regions import MAX_TEXT as MAX_REGIONS_TEXT
-from ..paper.tasks import FILE_MISSING, delivery_file_response, request_delivery
-from . import errors
-from .base import StaffView, parse_query
-from .permissions import IsAuthenticated, has_perm
-from .signatures import StrictSerializer
+from heretostay_wagtail.api import errors
+from heretostay_wagtail.api.base import StaffView, parse_query
+from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
+from heretostay_wagtail.api.signatures import StrictSerializer
+from heretostay_wagtail.paper import entry
+from heretostay_wagtail.paper.forms import BY_REGION, DeliveryForm
+from heretostay_wagtail.paper.models import DeliveryJob, DeliveryJobStatus
+from heretostay_wagtail.paper.regions import MAX_NAME, MAX_PREFIX, MAX_PREFIXES, MAX_REGIONS
+from heretostay_wagtail.paper.regions import MAX_TEXT as MAX_REGIONS_TEXT
+from heretostay_wagtail.paper.tasks import FILE_MISSING, delivery_file_response, request_delivery
+from heretostay_wagtail.petitions.models import PetitionPage
 
 PAPER_PERMISSION = "heretostay.add_paper_signatures"
 DELIVER_PERMISSION = "heretostay.deliver_petition"

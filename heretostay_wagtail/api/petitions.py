@@ -18,12 +18,12 @@ from rest_framework.response import Response
 from wagtail.images import get_image_model
 from wagtail.rich_text import expand_db_html
 
-from .. import sharing
-from ..conf import get_setting
-from ..models import CampaignCounter, PetitionPage, PetitionStatus, Scope
-from ..models.petitions import FieldChoice
-from . import errors
-from .base import PublicView, parse_query
+from heretostay_wagtail.api import errors
+from heretostay_wagtail.api.base import PublicView, parse_query
+from heretostay_wagtail.core import sharing
+from heretostay_wagtail.core.conf import get_setting
+from heretostay_wagtail.core.models import CampaignCounter
+from heretostay_wagtail.petitions.models import FieldChoice, PetitionPage, PetitionStatus, Scope
 
 #: Image renditions offered to frontends: name -> Wagtail filter spec.
 RENDITIONS = {

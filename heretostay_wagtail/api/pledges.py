@@ -22,22 +22,28 @@ from rest_framework.response import Response
 from wagtail.images import get_image_model
 from wagtail.rich_text import expand_db_html
 
-from .. import pledging
-from ..forms.pledges import PledgeForm
-from ..models import Pledge, PledgePage, Source, VolunteerRole
-from ..models.pledges import PLEDGE_LANGUAGES, Availability
-from ..privacy import client_ip
-from . import errors
-from .base import PublicView, StaffView, parse_query
-from .exporting import SupporterExport, format_views
-from .permissions import IsAuthenticated, has_perm
-from .petitions import (
+from heretostay_wagtail.api import errors
+from heretostay_wagtail.api.base import PublicView, StaffView, parse_query
+from heretostay_wagtail.api.exporting import SupporterExport, format_views
+from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
+from heretostay_wagtail.api.petitions import (
     RENDITIONS,
     CampaignSerializer,
     annotate_campaigns,
 )
-from .signatures import StrictSerializer, _audit_instance
-from .throttles import PackageThrottle, PublicThrottle
+from heretostay_wagtail.api.signatures import StrictSerializer, _audit_instance
+from heretostay_wagtail.api.throttles import PackageThrottle, PublicThrottle
+from heretostay_wagtail.core.models import Source
+from heretostay_wagtail.core.privacy import client_ip
+from heretostay_wagtail.pledges import services as pledging
+from heretostay_wagtail.pledges.forms import PledgeForm
+from heretostay_wagtail.pledges.models import (
+    PLEDGE_LANGUAGES,
+    Availability,
+    Pledge,
+    PledgePage,
+    VolunteerRole,
+)
 
 RECEIVED = _(
     "Thank you! Your pledge has been received. We are emailing you a link to update or withdraw it."
@@ -333,7 +339,7 @@ class PledgerQuery(serializers.Serializer):
 
 def filter_pledgers(query):
     """The roster's filters, applied by the admin's own filter set."""
-    from ..admin.pledges import PledgeFilterSet, default_roles
+    from heretostay_wagtail.pledges.admin import PledgeFilterSet, default_roles
 
     filters = PledgeFilterSet(queryset=Pledge.objects.all())
     queryset = Pledge.objects.select_related("page").prefetch_related("roles")
@@ -424,7 +430,7 @@ class PledgerList(StaffView):
         tags=["pledges"],
     )
     def get(self, request):
-        from .. import audit
+        from heretostay_wagtail.core import audit
 
         query = self.query()
         queryset = filter_pledgers(query).order_by("-created_at", "-pk")

@@ -12,17 +12,19 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from .. import audit, exports, signing, tokens
-from ..conf import get_setting
-from ..forms.signatures import SignatureForm
-from ..models import PetitionPage, Signature, Source
-from ..privacy import client_ip
-from . import errors
-from .base import PublicView, StaffView, parse_query
-from .exporting import SupporterExport, format_views
-from .permissions import IsAuthenticated, has_perm
-from .petitions import ID_PARAMETER, get_petition
-from .throttles import ConfirmThrottle, PublicThrottle, SignThrottle
+from heretostay_wagtail.api import errors
+from heretostay_wagtail.api.base import PublicView, StaffView, parse_query
+from heretostay_wagtail.api.exporting import SupporterExport, format_views
+from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
+from heretostay_wagtail.api.petitions import ID_PARAMETER, get_petition
+from heretostay_wagtail.api.throttles import ConfirmThrottle, PublicThrottle, SignThrottle
+from heretostay_wagtail.core import audit, exports, tokens
+from heretostay_wagtail.core.conf import get_setting
+from heretostay_wagtail.core.models import Source
+from heretostay_wagtail.core.privacy import client_ip
+from heretostay_wagtail.petitions import services as signing
+from heretostay_wagtail.petitions.forms import SignatureForm
+from heretostay_wagtail.petitions.models import PetitionPage, Signature
 
 RECEIVED = _("Thank you! Your signature has been received.")
 RECEIVED_CONFIRM = _(

@@ -6,7 +6,7 @@ and the web form and the API share the ``sign``/``confirm`` budgets of an addres
 
 from rest_framework.throttling import BaseThrottle
 
-from .. import throttling
+from heretostay_wagtail.core import throttling
 
 
 class PackageThrottle(BaseThrottle):

@@ -8,8 +8,8 @@ Each feature module adds its routes here, under ``v1/``.
 from django.urls import path, re_path
 from rest_framework.exceptions import NotFound
 
-from . import alerts, cards, docs, osdi, paper, petitions, pledges, signatures
-from .base import PublicView
+from heretostay_wagtail.api import alerts, cards, docs, osdi, paper, petitions, pledges, signatures
+from heretostay_wagtail.api.base import PublicView
 
 app_name = "heretostay_api"
 

@@ -1,5 +1,5 @@
 """StreamField blocks organizers build campaign pages and guides from (one module per topic)."""
 
-from .campaign import CampaignBodyBlock, GuideBodyBlock
+from heretostay_wagtail.blocks.campaign import CampaignBodyBlock, GuideBodyBlock
 
 __all__ = ["CampaignBodyBlock", "GuideBodyBlock"]

@@ -4,11 +4,20 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
 
-from .cards import DefenseCardBlock
-from .contact import HotlineBlock
-from .cta import CampaignActionBlock, DonateBlock
-from .preparedness import ActionStepsBlock, ChecklistBlock, ResourceLinksBlock
-from .rights import DoDontBlock, SayThisBlock, ScenarioBlock, WarrantExplainerBlock
+from heretostay_wagtail.blocks.cards import DefenseCardBlock
+from heretostay_wagtail.blocks.contact import HotlineBlock
+from heretostay_wagtail.blocks.cta import CampaignActionBlock, DonateBlock
+from heretostay_wagtail.blocks.preparedness import (
+    ActionStepsBlock,
+    ChecklistBlock,
+    ResourceLinksBlock,
+)
+from heretostay_wagtail.blocks.rights import (
+    DoDontBlock,
+    SayThisBlock,
+    ScenarioBlock,
+    WarrantExplainerBlock,
+)
 
 
 class CampaignBodyBlock(blocks.StreamBlock):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from ..cards.formats import FORMATS, format_choices
+from heretostay_wagtail.guides.cards.formats import FORMATS, format_choices
 
 
 class DefenseCardBlock(blocks.StructBlock):
@@ -37,7 +37,7 @@ class DefenseCardBlock(blocks.StructBlock):
         return card.get_translation_or_none(page.locale) or card
 
     def downloads(self, value, context=None):
-        from ..cards.files import download_links
+        from heretostay_wagtail.guides.cards.files import download_links
 
         card = self.card_in_language(value, context)
         if card is None:

@@ -6,7 +6,7 @@ from phonenumber_field.phonenumber import PhoneNumber, to_python
 from wagtail import blocks
 from wagtail_localize.segments import OverridableSegmentValue
 
-from ..conf import get_setting
+from heretostay_wagtail.core.conf import get_setting
 
 
 class PhoneNumberBlock(blocks.FieldBlock):

@@ -3,8 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from .contact import HotlineBlock
-from .preparedness import ChecklistBlock, ResourceLinksBlock
+from heretostay_wagtail.blocks.contact import HotlineBlock
+from heretostay_wagtail.blocks.preparedness import ChecklistBlock, ResourceLinksBlock
 
 LINE = 300
 

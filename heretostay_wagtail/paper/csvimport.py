@@ -11,7 +11,7 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
-from ..conf import get_setting
+from heretostay_wagtail.core.conf import get_setting
 
 #: Normalized header -> field. Headers are lower-cased, accents and punctuation removed.
 HEADERS = {
@@ -144,7 +144,7 @@ def parse(text, petition):
 
 
 def _required_columns(petition):
-    from ..models import FieldChoice
+    from heretostay_wagtail.petitions.models import FieldChoice
 
     required = [("name", _("Name")), ("email", _("Email"))]
     if petition.ask_postal_code == FieldChoice.REQUIRED:

@@ -26,10 +26,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from pypdf import PdfReader, PdfWriter
 
-from ..conf import get_setting
-from ..models import CampaignCounter, CampaignSettings, DeliveryJobStatus, Signature, Source
-from ..pdf.render import html_document, html_to_pdf
-from . import numbering, signer_list
+from heretostay_wagtail.core.conf import get_setting
+from heretostay_wagtail.core.models import CampaignCounter, CampaignSettings, Source
+from heretostay_wagtail.paper import numbering, signer_list
+from heretostay_wagtail.paper.models import DeliveryJobStatus
+from heretostay_wagtail.pdf.render import html_document, html_to_pdf
+from heretostay_wagtail.petitions.models import Signature
 
 logger = logging.getLogger(__name__)
 
@@ -473,7 +475,7 @@ def mark_delivered(petition, when):
 
     Updating the draft too keeps the next publish from quietly reopening the petition.
     """
-    from ..models import PetitionPage, PetitionStatus
+    from heretostay_wagtail.petitions.models import PetitionPage, PetitionStatus
 
     for page in PetitionPage.objects.filter(translation_key=petition.translation_key):
         PetitionPage.objects.filter(pk=page.pk).update(

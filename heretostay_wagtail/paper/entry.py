@@ -11,10 +11,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import audit, signing
-from ..forms.signatures import SignatureForm
-from ..models import CampaignCounter, PaperSheet, PaperTally, Source
-from .sheets import consent_line, normalize_code
+from heretostay_wagtail.core import audit
+from heretostay_wagtail.core.models import CampaignCounter, Source
+from heretostay_wagtail.paper.models import PaperSheet, PaperTally
+from heretostay_wagtail.paper.sheets import consent_line, normalize_code
+from heretostay_wagtail.petitions import services as signing
+from heretostay_wagtail.petitions.forms import SignatureForm
 
 ADDED = "added"
 DUPLICATE = "duplicate"

@@ -5,9 +5,10 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..models import FieldChoice, PaperSize
-from . import regions as paper_regions
-from .sheets import MAX_SHEETS
+from heretostay_wagtail.paper import regions as paper_regions
+from heretostay_wagtail.paper.models import PaperSize
+from heretostay_wagtail.paper.sheets import MAX_SHEETS
+from heretostay_wagtail.petitions.models import FieldChoice
 
 MAX_RECIPIENTS = 20
 

@@ -157,7 +157,7 @@ def format_regions(regions):
 def petition_jobs(petition):
     """Delivery jobs of every translation of ``petition`` (jobs hang off one page), newest
     first."""
-    from ..models import DeliveryJob
+    from heretostay_wagtail.paper.models import DeliveryJob
 
     return DeliveryJob.objects.filter(page__translation_key=petition.translation_key).order_by(
         "-created_at", "-pk"

@@ -15,8 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from .. import audit
-from ..conf import get_setting
+from heretostay_wagtail.core import audit
+from heretostay_wagtail.core.conf import get_setting
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def deletes_on(job, days):
 
 def expired(days, now=None):
     """Jobs whose file was finished more than ``days`` days before ``now``."""
-    from ..models import DeliveryJob
+    from heretostay_wagtail.paper.models import DeliveryJob
 
     cutoff = (now or timezone.now()) - timedelta(days=days)
     return (
@@ -65,7 +65,7 @@ def expired(days, now=None):
 def remove_from_storage(name):
     """Delete ``name`` from the package storage: True once it is gone (also if it already
     was), False if the storage failed (logged, never raised)."""
-    from . import delivery
+    from heretostay_wagtail.paper import delivery
 
     try:
         delivery.storage().delete(name)
@@ -84,7 +84,7 @@ def delete_file(job, *, user=None, reason=ORGANIZER, days=None):
     (so a later run tries again) and FAILED is returned. Returns NOTHING when there was
     no file, e.g. someone else deleted it a moment ago.
     """
-    from ..models import DeliveryJob
+    from heretostay_wagtail.paper.models import DeliveryJob
 
     name = job.file_name
     if not name:

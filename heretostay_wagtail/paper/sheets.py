@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..models import FieldChoice, PaperSheet, PaperSize
-from ..pdf.render import render_pdf
+from heretostay_wagtail.paper.models import PaperSheet, PaperSize
+from heretostay_wagtail.pdf.render import render_pdf
+from heretostay_wagtail.petitions.models import FieldChoice
 
 ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
 CODE_LENGTH = 6

@@ -24,7 +24,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from ..conf import get_setting
+from heretostay_wagtail.core.conf import get_setting
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
-from .. import audit, emails
-from ..tasks import retry_later
+from heretostay_wagtail.core import audit, emails
+from heretostay_wagtail.core.tasks import retry_later
 
 logger = logging.getLogger(__name__)
 
@@ -21,8 +21,8 @@ FILE_MISSING = gettext_lazy(
 @task()
 def build_delivery_pdf(job_id):
     """Render the PDF; a failure is recorded on the job for the organizer to see."""
-    from ..models import DeliveryJob, DeliveryJobStatus
-    from . import delivery
+    from heretostay_wagtail.paper import delivery
+    from heretostay_wagtail.paper.models import DeliveryJob, DeliveryJobStatus
 
     job = DeliveryJob.objects.select_related("page").filter(pk=job_id).first()
     if job is None or job.status == DeliveryJobStatus.DONE:
@@ -34,7 +34,7 @@ def build_delivery_pdf(job_id):
         if job.file_name:
             # Saved to storage but never recorded (e.g. the job was deleted meanwhile):
             # nothing would ever delete it, so delete it now.
-            from .retention import remove_from_storage
+            from heretostay_wagtail.paper.retention import remove_from_storage
 
             remove_from_storage(job.file_name)
         DeliveryJob.objects.filter(pk=job_id).update(
@@ -48,8 +48,8 @@ def build_delivery_pdf(job_id):
 @task()
 def email_delivery(job_id, recipients, user_id, attempt=0):
     """Send the finished PDF to the target, then mark the petition delivered."""
-    from ..models import DeliveryJob
-    from . import delivery
+    from heretostay_wagtail.paper import delivery
+    from heretostay_wagtail.paper.models import DeliveryJob
 
     job = DeliveryJob.objects.select_related("page").filter(pk=job_id).first()
     if job is None or not job.file_name:
@@ -93,7 +93,7 @@ def purge_deliveries(days=None):
     Schedule it (daily, say) with your task backend's scheduler, or run the management
     command ``heretostay_purge_deliveries`` from cron instead; both do the same.
     """
-    from . import retention
+    from heretostay_wagtail.paper import retention
 
     result = retention.purge(days)
     if result.failed:
@@ -105,7 +105,7 @@ def request_delivery(petition, options, *, user):
     """Queue a delivery PDF with ``DeliveryForm``'s cleaned ``options`` (admin and API)."""
     from django.db import transaction
 
-    from ..models import DeliveryJob
+    from heretostay_wagtail.paper.models import DeliveryJob
 
     job = DeliveryJob.objects.create(
         page=petition,
@@ -124,7 +124,7 @@ def delivery_file_response(petition, job, *, user):
     its file is gone from storage (removed outside the app), for the caller to explain."""
     from django.http import FileResponse
 
-    from . import delivery
+    from heretostay_wagtail.paper import delivery
 
     try:
         handle = delivery.storage().open(job.file_name, "rb")

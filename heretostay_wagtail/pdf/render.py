@@ -3,7 +3,7 @@
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
-from .fetcher import BASE_URL, safe_url_fetcher
+from heretostay_wagtail.pdf.fetcher import BASE_URL, safe_url_fetcher
 
 
 def html_to_pdf(html, target=None):

@@ -1,6 +1,6 @@
 from django import template
 
-from ..sharing import share_links as build_share_links
+from heretostay_wagtail.core.sharing import share_links as build_share_links
 
 register = template.Library()
 

@@ -5,8 +5,9 @@ import pytest
 from django.test import override_settings
 from wagtail.models.audit_log import ModelLogEntry
 
-from heretostay_wagtail import pledging, sms
 from heretostay_wagtail.models import Alert, AlertDelivery
+from heretostay_wagtail.pledges import services as pledging
+from heretostay_wagtail.pledges import sms
 from tests.conftest import grant
 
 from .conftest import token_client
@@ -28,7 +29,7 @@ def _sms():
     with override_settings(
         HERETOSTAY={
             "PHONE_DEFAULT_REGION": "US",
-            "SMS_BACKEND": "heretostay_wagtail.sms.backends.locmem.SMSBackend",
+            "SMS_BACKEND": "heretostay_wagtail.pledges.sms.backends.locmem.SMSBackend",
         }
     ):
         yield

@@ -2,9 +2,9 @@
 
 import pytest
 
-from heretostay_wagtail import signing
 from heretostay_wagtail.api.osdi import split_name
 from heretostay_wagtail.models import CampaignCounter, Signature, Source
+from heretostay_wagtail.petitions import services as signing
 
 from .conftest import SIGNER
 

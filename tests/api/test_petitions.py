@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
-from heretostay_wagtail import signing
 from heretostay_wagtail.models import Source
+from heretostay_wagtail.petitions import services as signing
 from tests.conftest import make_petition
 
 from .conftest import SIGNER

@@ -9,8 +9,8 @@ from django.http import StreamingHttpResponse
 from django.test import override_settings
 from wagtail.models.audit_log import ModelLogEntry
 
-from heretostay_wagtail import pledging
 from heretostay_wagtail.models import CampaignCounter, Pledge, Source
+from heretostay_wagtail.pledges import services as pledging
 from tests.conftest import grant
 
 from .conftest import PLEDGER, token_client

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from heretostay_wagtail import signing
 from heretostay_wagtail.models import Source
+from heretostay_wagtail.petitions import services as signing
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_schema_and_docs_have_no_personal_data(api, signed):
 
 
 def test_public_pledge_and_card_responses(api, pledge_page, card):
-    from heretostay_wagtail import pledging
+    from heretostay_wagtail.pledges import services as pledging
 
     pledging.pledge(
         pledge_page,

@@ -14,8 +14,8 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
-from heretostay_wagtail import signing
 from heretostay_wagtail.models import Source
+from heretostay_wagtail.petitions import services as signing
 
 from .conftest import SIGNER
 

@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 from wagtail.models import PageLogEntry
 from wagtail.models.audit_log import ModelLogEntry
 
-from heretostay_wagtail import signing
 from heretostay_wagtail.models import Signature, Source
+from heretostay_wagtail.petitions import services as signing
 from tests.conftest import make_petition
 
 from .conftest import SIGNER

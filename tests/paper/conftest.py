@@ -5,8 +5,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from heretostay_wagtail import signing
 from heretostay_wagtail.models import Source
+from heretostay_wagtail.petitions import services as signing
 from tests.conftest import grant
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from heretostay_wagtail import signing
 from heretostay_wagtail.models import Source
+from heretostay_wagtail.petitions import services as signing
 
 
 def form_data(**overrides):

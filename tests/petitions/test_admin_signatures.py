@@ -9,8 +9,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from wagtail.models import ModelLogEntry, PageLogEntry
 
-from heretostay_wagtail.admin.petitions import signatures_url
 from heretostay_wagtail.models import CampaignCounter, Signature, Source
+from heretostay_wagtail.petitions.admin import signatures_url
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
-from heretostay_wagtail import signing
 from heretostay_wagtail.models import CampaignCounter, Signature, Source
+from heretostay_wagtail.petitions import services as signing
 
 THREADS = 20
 PER_THREAD = 10

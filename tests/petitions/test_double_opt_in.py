@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from heretostay_wagtail import tokens
+from heretostay_wagtail.core import tokens
 from heretostay_wagtail.models import CampaignCounter, Signature
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 from django.test import override_settings
 
 from example_site.demo.localize import translate
-from heretostay_wagtail import sms
 from heretostay_wagtail.models import PledgePage, VolunteerRole
+from heretostay_wagtail.pledges import sms
 from tests.conftest import grant
 
 STATEMENT = "I pledge to physically show up for immigrants in my community when they need me."
@@ -18,7 +18,7 @@ def _sms_settings():
     with override_settings(
         HERETOSTAY={
             "PHONE_DEFAULT_REGION": "US",
-            "SMS_BACKEND": "heretostay_wagtail.sms.backends.locmem.SMSBackend",
+            "SMS_BACKEND": "heretostay_wagtail.pledges.sms.backends.locmem.SMSBackend",
             "SMS_WEBHOOK_SECRET": WEBHOOK_SECRET,
             "MAX_SEND_ATTEMPTS": 3,
             "ALERT_BATCH_SIZE": 2,

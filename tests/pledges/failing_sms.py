@@ -1,6 +1,6 @@
 """SMS backends that fail, to test retries (named in HERETOSTAY["SMS_BACKEND"])."""
 
-from heretostay_wagtail.sms.backends.locmem import SMSBackend as LocmemBackend
+from heretostay_wagtail.pledges.sms.backends.locmem import SMSBackend as LocmemBackend
 
 calls = []
 

@@ -1,4 +1,4 @@
-from heretostay_wagtail import pledging
+from heretostay_wagtail.pledges import services as pledging
 
 
 def pledge_data(**kwargs):

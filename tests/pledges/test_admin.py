@@ -8,8 +8,9 @@ from django.core import mail
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from heretostay_wagtail import pledging, sms
 from heretostay_wagtail.models import Alert, AlertDelivery, AlertStatus, Pledge
+from heretostay_wagtail.pledges import services as pledging
+from heretostay_wagtail.pledges import sms
 from tests.conftest import grant
 
 from .helpers import make_pledge

@@ -5,8 +5,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from wagtail.models import ModelLogEntry
 
-from heretostay_wagtail import alerts, pledging, sms
 from heretostay_wagtail.models import Alert, AlertDelivery, AlertStatus, DeliveryStatus
+from heretostay_wagtail.pledges import alerts, sms
+from heretostay_wagtail.pledges import services as pledging
 
 from . import failing_sms
 from .helpers import make_pledge
@@ -227,7 +228,7 @@ def test_backend_that_reports_nothing_sent_counts_as_failure(
 
 
 def test_console_backend_prints(capsys):
-    from heretostay_wagtail.sms.backends.console import SMSBackend
+    from heretostay_wagtail.pledges.sms.backends.console import SMSBackend
 
     sent = SMSBackend().send_messages([sms.SMSMessage(to="+13125550101", body="Hola")])
     assert sent == 1 and "SMS to +13125550101\nHola" in capsys.readouterr().out

@@ -5,8 +5,9 @@ import re
 import pytest
 from django.core import mail
 
-from heretostay_wagtail import pledging, tokens
+from heretostay_wagtail.core import tokens
 from heretostay_wagtail.models import CampaignCounter, Pledge
+from heretostay_wagtail.pledges import services as pledging
 
 from .helpers import make_pledge
 

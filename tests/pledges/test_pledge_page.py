@@ -158,7 +158,7 @@ def test_deleting_a_pledge_uncounts_it_and_recount_agrees(pledge_page):
 
     keep = make_pledge(pledge_page, email="keep@example.org")
     gone = make_pledge(pledge_page, email="gone@example.org")
-    from heretostay_wagtail import pledging
+    from heretostay_wagtail.pledges import services as pledging
 
     withdrawn = make_pledge(pledge_page, email="withdrawn@example.org")
     pledging.withdraw(withdrawn)

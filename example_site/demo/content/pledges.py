@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import Locale
 
-from heretostay_wagtail import pledging
 from heretostay_wagtail.models import Pledge, PledgePage, Source, VolunteerRole
+from heretostay_wagtail.pledges import services as pledging
 
 from ..localize import translate
 

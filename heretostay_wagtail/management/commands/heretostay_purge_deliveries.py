@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from ...paper import retention
+from heretostay_wagtail.paper import retention
 
 
 def days_argument(value):

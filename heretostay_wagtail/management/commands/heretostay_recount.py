@@ -4,7 +4,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Count
 
-from ...models import CampaignCounter, Pledge, Signature
+from heretostay_wagtail.core.models import CampaignCounter
+from heretostay_wagtail.petitions.models import Signature
+from heretostay_wagtail.pledges.models import Pledge
 
 
 class Command(BaseCommand):

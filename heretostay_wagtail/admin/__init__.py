@@ -1,1 +1,0 @@
-"""Wagtail admin views and hooks, one module per feature."""

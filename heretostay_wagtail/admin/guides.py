@@ -1,1 +1,0 @@
-"""Admin hooks and views for guides."""

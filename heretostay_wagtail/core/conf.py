@@ -1,0 +1,74 @@
+"""Package settings, read from ``settings.HERETOSTAY`` with documented defaults.
+
+One dict keeps a host project's settings file tidy; every key is optional.
+See docs/settings.md for what each one does.
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Require supporters to confirm their email before a signature counts.
+    "DOUBLE_OPT_IN": False,
+    # How long a confirmation link stays valid, in seconds.
+    "CONFIRMATION_MAX_AGE": 60 * 60 * 24 * 14,
+    # Region used to parse phone numbers typed without a country code.
+    "PHONE_DEFAULT_REGION": "US",
+    # Per-IP rates, "<number>/<s|m|h|d>", enforced through Django's cache.
+    "THROTTLE_RATES": {
+        "sign": "10/m",
+        "pledge": "10/m",
+        "confirm": "20/m",
+        "api_public": "60/m",
+        "api_staff": "600/m",
+    },
+    # Cache alias used for throttling (must be shared by every app server).
+    "THROTTLE_CACHE": "default",
+    # Secret mixed into IP address hashes; falls back to SECRET_KEY.
+    "IP_HASH_SALT": None,
+    # Trust X-Forwarded-For from this many proxies in front of Django (0 = use REMOTE_ADDR).
+    "NUM_PROXIES": 0,
+    # How many times a failing email or text message is retried.
+    "MAX_SEND_ATTEMPTS": 5,
+    # Field limits.
+    "MAX_NAME_LENGTH": 200,
+    "MAX_COMMENT_LENGTH": 2000,
+    "MAX_UPLOAD_SIZE": 5 * 1024 * 1024,
+    # Most rows accepted in one CSV upload of paper signatures.
+    "PAPER_MAX_ROWS": 5000,
+    # Signers per WeasyPrint document when building a delivery PDF (bounded memory).
+    "DELIVERY_CHUNK_ROWS": 1500,
+    # Signers per part drawn in columns (ReportLab: fast, small); larger parts, fewer breaks.
+    "DELIVERY_COLUMNS_ROWS": 5000,
+    # (regular, bold) TrueType files for the columns; None finds fontconfig's sans-serif,
+    # False sends every row through WeasyPrint.
+    "DELIVERY_LIST_FONTS": None,
+    # Processes rendering delivery PDF chunks in parallel (1 = in the task's own process).
+    "PDF_PROCESSES": 2,
+    # Days a finished delivery PDF (names of signers) is kept in storage before
+    # heretostay_purge_deliveries / the purge_deliveries task deletes it; None keeps it.
+    "DELIVERY_RETENTION_DAYS": 30,
+    # Storage alias (Django STORAGES) for generated files: PDFs, card images.
+    "STORAGE": "default",
+    # Milestones shown once a goal is passed are the goal times these factors.
+    "MILESTONE_FACTORS": (1.5, 2, 3, 5, 10),
+    # REST API: largest request body accepted, in bytes, and page sizes of lists.
+    "API_MAX_REQUEST_SIZE": 64 * 1024,
+    "API_PAGE_SIZE": 20,
+    "API_MAX_PAGE_SIZE": 100,
+    # Dotted path of the SMS backend used for rapid-response alerts.
+    "SMS_BACKEND": "heretostay_wagtail.pledges.sms.backends.console.SMSBackend",
+    # Shared secret the SMS provider sends to the STOP webhook (None disables it).
+    "SMS_WEBHOOK_SECRET": None,
+    # How many alert messages one dispatch task sends.
+    "ALERT_BATCH_SIZE": 500,
+}
+
+
+def get_setting(name):
+    """Return a package setting, merging dict defaults with the host's overrides."""
+    user = getattr(settings, "HERETOSTAY", {})
+    default = DEFAULTS[name]
+    value = user.get(name, default)
+    if isinstance(default, dict) and isinstance(value, dict):
+        return {**default, **value}
+    return value

@@ -1,0 +1,187 @@
+"""Streaming spreadsheet exports shared by the admin and the API.
+
+Rows come from a generator over ``QuerySet.iterator()`` so memory stays flat however
+many supporters a campaign has. Text cells that a spreadsheet would evaluate as a
+formula are neutralized (OWASP "CSV injection").
+"""
+
+import csv
+import datetime
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.encoding import force_str
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+CHUNK_SIZE = 2000
+
+CSV = "csv"
+XLSX = "xlsx"
+NDJSON = "ndjson"
+FORMATS = (CSV, XLSX, NDJSON)
+
+
+def neutralize(value):
+    """Prefix a quote to text a spreadsheet would run as a formula; leave other values."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    heading: Any
+    get: Callable[[Any], Any]
+
+
+def _plain(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.datetime):
+        return (
+            timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+        )
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ", ".join(force_str(v) for v in value)
+    return force_str(value)
+
+
+def rows(queryset, columns):
+    """Yield one list of plain values per object, reading the queryset in chunks."""
+    for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
+        yield [_plain(column.get(obj)) for column in columns]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def iter_csv(queryset, columns):
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([force_str(c.heading) for c in columns])
+    for row in rows(queryset, columns):
+        yield writer.writerow([neutralize(v) for v in row])
+
+
+def iter_ndjson(queryset, columns):
+    # NDJSON is read by programs, not spreadsheets: values are left as they are.
+    for row in rows(queryset, columns):
+        yield json.dumps(dict(zip((c.key for c in columns), row, strict=True))) + "\n"
+
+
+def write_xlsx(queryset, columns, fileobj):
+    """Write an XLSX file with openpyxl's write-only (streaming) workbook.
+
+    Every cell is typed as text, which is what neutralizes formulas in XLSX (a text cell
+    is never evaluated), so values such as phone numbers keep their leading ``+``.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append([force_str(c.heading) for c in columns])
+    for row in rows(queryset, columns):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value)
+            cell.data_type = "s"  # text, never a formula
+            cells.append(cell)
+        sheet.append(cells)
+    workbook.save(fileobj)
+
+
+def response(queryset, columns, fmt, filename):
+    """An HTTP response streaming ``queryset`` in ``fmt`` (csv, xlsx or ndjson)."""
+    if fmt == CSV:
+        resp = StreamingHttpResponse(
+            iter_csv(queryset, columns), content_type="text/csv; charset=utf-8"
+        )
+    elif fmt == NDJSON:
+        resp = StreamingHttpResponse(
+            iter_ndjson(queryset, columns), content_type="application/x-ndjson"
+        )
+    elif fmt == XLSX:
+        # openpyxl streams rows to a temporary file on disk; the response streams it back.
+        tmp = tempfile.TemporaryFile()
+        write_xlsx(queryset, columns, tmp)
+        tmp.seek(0)
+        return FileResponse(
+            tmp,
+            as_attachment=True,
+            filename=f"{filename}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise ValueError(f"Unknown export format {fmt!r}")
+    resp["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    resp["Cache-Control"] = "no-store"
+    return resp
+
+
+# -- What each kind of supporter record exports ---------------------------------------
+
+
+def signature_columns():
+    """Columns of a signature export, shared by the admin and the API."""
+    from django.utils.translation import gettext_lazy as _
+
+    return [
+        Column("id", _("ID"), lambda s: s.public_id),
+        Column("campaign", _("Campaign"), lambda s: s.campaign_key),
+        Column("petition", _("Petition"), lambda s: s.page.title if s.page_id else ""),
+        Column("language", _("Language"), lambda s: s.language),
+        Column("name", _("Name"), lambda s: s.name),
+        Column("email", _("Email"), lambda s: s.email),
+        Column("postal_code", _("Postal code"), lambda s: s.postal_code),
+        Column("phone", _("Phone"), lambda s: s.phone.as_e164 if s.phone else ""),
+        Column("comment", _("Comment"), lambda s: s.comment),
+        Column("source", _("Source"), lambda s: s.source),
+        Column("sheet_code", _("Paper sheet code"), lambda s: s.sheet_code),
+        Column("created_at", _("Signed at"), lambda s: s.created_at),
+        Column("confirmed_at", _("Confirmed at"), lambda s: s.confirmed_at),
+        Column("opted_in", _("Joined mailing list"), lambda s: s.opted_in),
+        Column("consent_text", _("Consent text"), lambda s: s.consent_text),
+        Column("consent_given_at", _("Consent given at"), lambda s: s.consent_given_at),
+    ]
+
+
+def export_supporters(
+    user, queryset, fmt, *, permission, columns, filename, filters=None, instance=None
+):
+    """Check ``permission``, write the audit-log entry, and stream the export.
+
+    The single gate for every export of personal data (admin and API alike). Raises
+    ``PermissionDenied`` when the user lacks the permission.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    from heretostay_wagtail.core import audit
+
+    if not user.has_perm(permission):
+        raise PermissionDenied
+    if instance is None:
+        from wagtail.models import Site
+
+        instance = Site.objects.filter(is_default_site=True).first() or user
+    audit.log(
+        instance,
+        "heretostay.export",
+        user=user,
+        model=queryset.model._meta.label,
+        format=fmt,
+        filters={k: str(v) for k, v in (filters or {}).items()},
+        rows=queryset.count(),
+    )
+    return response(queryset, columns, fmt, filename)

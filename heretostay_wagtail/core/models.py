@@ -1,0 +1,323 @@
+"""What petitions and pledges share: the campaign page, its counter, supporter records."""
+
+import math
+import uuid
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Page
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from heretostay_wagtail.core.conf import get_setting
+
+__all__ = [
+    "CampaignCounter",
+    "CampaignPage",
+    "SupporterRecord",
+    "Source",
+    "CampaignSettings",
+]
+
+
+class CampaignCounter(models.Model):
+    """Running totals for one campaign, shared by all translations of its page.
+
+    Kept out of the page table because publishing a revision rewrites page rows.
+    Incremented with ``UPDATE ... SET count = count + n`` in the same transaction that
+    writes the supporter row, so the total is exact under concurrency and O(1) to read.
+    """
+
+    campaign_key = models.UUIDField(primary_key=True, editable=False)
+    count = models.BigIntegerField(default=0)
+    paper_tally = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("campaign counter")
+
+    def __str__(self):
+        return f"{self.campaign_key}: {self.total}"
+
+    @property
+    def total(self):
+        return self.count + self.paper_tally
+
+    @classmethod
+    def add(cls, campaign_key, count=0, paper_tally=0):
+        """Atomically add to a campaign's counters, creating the row on first use."""
+        changes = {}
+        if count:
+            changes["count"] = F("count") + count
+        if paper_tally:
+            changes["paper_tally"] = F("paper_tally") + paper_tally
+        if not changes:
+            return
+        if cls.objects.filter(pk=campaign_key).update(**changes):
+            return
+        try:
+            with transaction.atomic():
+                cls.objects.create(campaign_key=campaign_key)
+        except IntegrityError:
+            pass  # another request created it first
+        cls.objects.filter(pk=campaign_key).update(**changes)
+
+    @classmethod
+    def subtract_paper_tally(cls, campaign_key, number):
+        """Atomically take ``number`` off the paper tally, never going below zero."""
+        cls.objects.filter(pk=campaign_key).update(
+            paper_tally=Greatest(
+                F("paper_tally") - number, Value(0), output_field=models.BigIntegerField()
+            )
+        )
+
+    @classmethod
+    def totals(cls, campaign_key):
+        row = cls.objects.filter(pk=campaign_key).values("count", "paper_tally").first()
+        return row or {"count": 0, "paper_tally": 0}
+
+
+class Source(models.TextChoices):
+    WEB = "web", _("Web form")
+    API = "api", _("API")
+    PAPER = "paper", _("Paper")
+    IMPORT = "import", _("Import")
+
+
+class CampaignPage(RoutablePageMixin, Page):
+    """Abstract page for anything supporters sign up to: goal, dates, image, sharing.
+
+    Subclasses set ``form_class``, ``throttle_scope`` and implement ``record``.
+    """
+
+    form_class = None
+    throttle_scope = None
+
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("image"),
+        help_text=_("Shown at the top of the page and when the page is shared."),
+    )
+    goal = models.PositiveIntegerField(
+        _("goal"), default=1000, help_text=_("How many supporters you are aiming for.")
+    )
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    thank_you_message = models.TextField(
+        _("thank-you message"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Shown after someone signs up. Leave blank for a standard message."),
+    )
+    share_text = models.CharField(
+        _("share text"),
+        max_length=280,
+        blank=True,
+        help_text=_("Suggested text for social media posts."),
+    )
+    share_email_subject = models.CharField(_("share email subject"), max_length=200, blank=True)
+    share_email_body = models.TextField(_("share email message"), max_length=2000, blank=True)
+    consent_text = models.CharField(
+        _("mailing-list consent text"),
+        max_length=500,
+        blank=True,
+        help_text=_("Label of the opt-in checkbox. Leave blank for the standard wording."),
+    )
+
+    counter_field = "count"
+
+    # wagtail-localize: supporter-facing text is translated; the numbers and dates that make
+    # the campaign one campaign across languages are copied from the source page on every
+    # sync and cannot be overridden per language. A translator may swap the image (a picture
+    # with words in it). Subclasses extend this list: ``CampaignPage.override_translatable_fields + [...]``.
+    override_translatable_fields = [
+        TranslatableField("thank_you_message"),
+        TranslatableField("share_text"),
+        TranslatableField("share_email_subject"),
+        TranslatableField("share_email_body"),
+        TranslatableField("consent_text"),
+        SynchronizedField("goal", overridable=False),
+        SynchronizedField("opens_at", overridable=False),
+        SynchronizedField("closes_at", overridable=False),
+        SynchronizedField("image"),
+    ]
+
+    campaign_panels = [
+        FieldRowPanel([FieldPanel("goal"), FieldPanel("opens_at"), FieldPanel("closes_at")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("share_text"),
+                FieldPanel("share_email_subject"),
+                FieldPanel("share_email_body"),
+            ],
+            heading=_("Sharing"),
+        ),
+        FieldPanel("thank_you_message"),
+        FieldPanel("consent_text"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    # -- routes ---------------------------------------------------------------
+    @path("")
+    def signup(self, request):
+        from heretostay_wagtail.core.views import handle_signup
+
+        return handle_signup(
+            request,
+            self,
+            form_class=self.form_class,
+            record=self.record,
+            throttle_scope=self.throttle_scope,
+            template=self.get_template(request),
+        )
+
+    @path("thanks/", name="thanks")
+    def thanks(self, request):
+        from django.template.response import TemplateResponse
+
+        return TemplateResponse(request, self.thanks_template, self.get_context(request))
+
+    @path("count/", name="count")
+    def live_count(self, request):
+        """Public JSON figures (no personal data), e.g. for embeds and scripts."""
+        from heretostay_wagtail.core.views import campaign_count
+
+        return campaign_count(request, self)
+
+    def record(self, form, ip):
+        raise NotImplementedError
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["double_opt_in"] = get_setting("DOUBLE_OPT_IN")
+        return context
+
+    # -- identity and counting ------------------------------------------------
+    @property
+    def campaign_key(self):
+        """One campaign across all translations: the pages' shared translation key."""
+        return self.translation_key
+
+    def get_totals(self):
+        if not hasattr(self, "_totals"):
+            self._totals = CampaignCounter.totals(self.campaign_key)
+        return self._totals
+
+    @property
+    def supporter_count(self):
+        totals = self.get_totals()
+        return totals["count"] + totals["paper_tally"]
+
+    def progress(self):
+        """Count, goal, percentage, and the next milestone once the goal is passed."""
+        count = self.supporter_count
+        target = self.goal or 0
+        if target and count >= target:
+            for factor in get_setting("MILESTONE_FACTORS"):
+                milestone = _round_milestone(target * factor)
+                if milestone > count:
+                    target = milestone
+                    break
+            else:
+                target = _round_milestone(count * 1.5)
+        percent = min(100, math.floor(count * 100 / target)) if target else 0
+        return {
+            "count": count,
+            "goal": self.goal,
+            "target": target,
+            "percent": percent,
+            "goal_reached": bool(self.goal) and count >= self.goal,
+        }
+
+    # -- open / closed --------------------------------------------------------
+    def closed_reason(self, now=None):
+        """None when accepting supporters, else a translated reason for supporters."""
+        now = now or timezone.now()
+        if self.opens_at and now < self.opens_at:
+            return _("This campaign has not opened yet.")
+        if self.closes_at and now >= self.closes_at:
+            return _("This campaign is closed.")
+        return None
+
+    @property
+    def is_open(self):
+        return self.closed_reason() is None
+
+    def get_consent_text(self):
+        return self.consent_text or str(
+            _("Yes, keep me updated about this campaign and related work by email.")
+        )
+
+
+def _round_milestone(value):
+    """Round up to a friendly number: 1,500 / 2,000 / 25,000 / 100,000."""
+    value = int(math.ceil(value))
+    if value < 10:
+        return value
+    magnitude = 10 ** (len(str(value)) - 2)
+    return int(math.ceil(value / magnitude) * magnitude)
+
+
+class SupporterRecord(models.Model):
+    """Abstract personal-data record of one supporter action (a signature, a pledge).
+
+    Holds the minimum: never immigration status or country of origin; the IP address
+    only as a salted hash. Consent is recorded with its exact text, time and source.
+    """
+
+    campaign_key = models.UUIDField(_("campaign"), editable=False)
+    language = models.CharField(_("language"), max_length=15, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), max_length=254)
+    email_normalized = models.CharField(max_length=254, editable=False)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.WEB
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    opted_in = models.BooleanField(_("joined mailing list"), default=False)
+    consent_text = models.TextField(_("consent text shown"), blank=True)
+    consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    ip_hash = models.CharField(_("IP hash"), max_length=64, blank=True, editable=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    send_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_confirmed(self):
+        return self.confirmed_at is not None
+
+
+@register_setting(icon="group")
+class CampaignSettings(BaseSiteSetting):
+    organization_name = models.CharField(_("organization name"), max_length=200, blank=True)
+    privacy_policy_url = models.URLField(_("privacy policy URL"), blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+
+    class Meta:
+        verbose_name = _("campaign settings")

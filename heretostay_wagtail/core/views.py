@@ -1,0 +1,61 @@
+"""Shared request handling for supporter forms on campaign pages (sign, pledge).
+
+Post/Redirect/Get with a plain HTML form, so it works without JavaScript; the same
+thank-you page is shown for a new and a repeat email so nobody can test who signed.
+"""
+
+from django.http import HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from heretostay_wagtail.core import throttling
+from heretostay_wagtail.core.privacy import client_ip
+
+THROTTLED = _("Too many attempts from your connection. Please wait a minute and try again.")
+
+
+def handle_signup(
+    request, page, *, form_class, record, throttle_scope, template, extra_context=None
+):
+    """Render ``form_class`` for ``page``; on a valid POST call ``record(form, ip)``."""
+    status = 200
+    if request.method == "POST":
+        form = form_class(page, request.POST)
+        if form.is_bot:
+            return HttpResponseRedirect(page.url + page.reverse_subpage("thanks"))
+        if not throttling.hit(request, throttle_scope):
+            form.is_valid()  # keep what was typed and show field errors too
+            form.add_error(None, THROTTLED)
+            status = 429
+        elif form.is_valid():
+            record(form, client_ip(request))
+            return HttpResponseRedirect(page.url + page.reverse_subpage("thanks"))
+        else:
+            status = 400
+    else:
+        form = form_class(page)
+    context = page.get_context(request)
+    context.update({"form": form, **(extra_context or {})})
+    return TemplateResponse(request, template, context, status=status)
+
+
+MAX_AGE = 30
+
+
+@require_safe
+def campaign_count(request, page):
+    progress = page.progress()
+    response = JsonResponse(
+        {
+            "count": progress["count"],
+            "goal": progress["goal"],
+            "target": progress["target"],
+            "percent": progress["percent"],
+            "goal_reached": progress["goal_reached"],
+        }
+    )
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,91 @@
+"""Generated card files, cached in the package storage (no local state on app servers).
+
+Paths are ``heretostay/cards/<translation key>/<language>/<content hash>/<format>.<ext>``:
+an edit changes the hash, so the next download renders a fresh file and older
+files of that card and language are removed.
+"""
+
+import posixpath
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.urls import reverse
+
+from heretostay_wagtail.core.conf import get_setting
+from heretostay_wagtail.guides.cards.formats import FORMATS
+from heretostay_wagtail.guides.cards.render import render_card
+
+ROOT = "heretostay/cards"
+
+
+def storage():
+    return storages[get_setting("STORAGE")]
+
+
+def download_filename(card, fmt):
+    return f"defense-card-{card.language}-{fmt.name}.{fmt.extension}"
+
+
+def language_dir(card):
+    return posixpath.join(ROOT, str(card.translation_key), card.language)
+
+
+def storage_path(card, fmt):
+    return posixpath.join(language_dir(card), card.content_hash(), f"{fmt.name}.{fmt.extension}")
+
+
+def get_card_file(card, fmt):
+    """Storage name of the file for ``card`` in ``fmt``, rendering it on a cache miss."""
+    store = storage()
+    path = storage_path(card, fmt)
+    if store.exists(path):
+        return path
+    saved = store.save(path, ContentFile(render_card(card, fmt)))
+    purge_stale(card)
+    return saved
+
+
+def purge_stale(card):
+    """Delete files of earlier versions of this card and language."""
+    store = storage()
+    current = card.content_hash()
+    base = language_dir(card)
+    try:
+        dirs, _files = store.listdir(base)
+    except (NotImplementedError, FileNotFoundError, OSError):
+        return
+    for name in dirs:
+        if name == current:
+            continue
+        try:
+            _subdirs, files = store.listdir(posixpath.join(base, name))
+        except (NotImplementedError, FileNotFoundError, OSError):
+            continue
+        for filename in files:
+            store.delete(posixpath.join(base, name, filename))
+
+
+def download_url(card, fmt_name):
+    return reverse(
+        "heretostay:card_download",
+        kwargs={"key": card.translation_key, "language": card.language, "fmt": fmt_name},
+    )
+
+
+def download_links(card, format_names):
+    links = []
+    for name in format_names:
+        fmt = FORMATS.get(name)
+        if fmt is None:
+            continue
+        links.append(
+            {
+                "format": fmt.name,
+                "label": str(fmt.label),
+                "url": download_url(card, fmt.name),
+                "content_type": fmt.content_type,
+                "filename": download_filename(card, fmt),
+                "extension": fmt.extension,
+            }
+        )
+    return links

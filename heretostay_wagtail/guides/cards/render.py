@@ -1,0 +1,73 @@
+"""Card layouts rendered with WeasyPrint (through ``pdf.render`` only).
+
+The phone image is the WeasyPrint PDF rasterized with pypdfium2, so it uses the
+very same text shaping and fonts as the PDFs (Arabic joining, Gurmukhi, Ethiopic,
+CJK); drawing with Pillow would need its own bidi and shaping support.
+"""
+
+import io
+
+from django.utils import translation
+
+from heretostay_wagtail.guides.cards.formats import FORMATS
+from heretostay_wagtail.pdf.render import render_pdf
+
+PT_PER_IN = 72
+CARD_W, CARD_H = 3.5 * PT_PER_IN, 2 * PT_PER_IN  # 252 x 144 pt
+PAPER = {"letter": (8.5 * PT_PER_IN, 11 * PT_PER_IN), "A4": (595.28, 841.89)}
+COLUMNS, ROWS = 2, 5
+MARK_GAP, MARK_LEN = 4, 14  # cut marks stop short of the cards
+PHONE_WIDTH_PX = 1080
+
+
+def sheet_geometry(paper):
+    """Card positions and cut marks (in pt) for 10 cards centred on the page."""
+    page_w, page_h = PAPER[paper]
+    left = (page_w - COLUMNS * CARD_W) / 2
+    top = (page_h - ROWS * CARD_H) / 2
+    slots = [
+        {"x": left + c * CARD_W, "y": top + r * CARD_H} for r in range(ROWS) for c in range(COLUMNS)
+    ]
+    marks = []
+    for c in range(COLUMNS + 1):
+        x = left + c * CARD_W
+        for y in (top - MARK_GAP - MARK_LEN, top + ROWS * CARD_H + MARK_GAP):
+            marks.append({"x": x, "y": y, "w": 0, "h": MARK_LEN})
+    for r in range(ROWS + 1):
+        y = top + r * CARD_H
+        for x in (left - MARK_GAP - MARK_LEN, left + COLUMNS * CARD_W + MARK_GAP):
+            marks.append({"x": x, "y": y, "w": MARK_LEN, "h": 0})
+    # Strings, so the active locale never prints "612,0pt" into the CSS.
+    fmt = "{:.2f}".format
+    return {
+        "page_w": fmt(page_w),
+        "page_h": fmt(page_h),
+        "slots": [{k: fmt(v) for k, v in slot.items()} for slot in slots],
+        "marks": [{k: fmt(v) for k, v in mark.items()} for mark in marks],
+    }
+
+
+def render_card_pdf(card, fmt):
+    context = {"card": card, "layout": fmt.layout, "paper": fmt.paper}
+    if fmt.layout == "sheet":
+        context.update(sheet_geometry(fmt.paper))
+    with translation.override(card.language):
+        return render_pdf("heretostay/cards/card.html", context)
+
+
+def render_card_png(card, fmt=None):
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(render_card_pdf(card, fmt or FORMATS["phone"]))
+    try:
+        page = pdf[0]
+        bitmap = page.render(scale=PHONE_WIDTH_PX / page.get_width())
+        out = io.BytesIO()
+        bitmap.to_pil().save(out, "PNG", optimize=True)
+    finally:
+        pdf.close()
+    return out.getvalue()
+
+
+def render_card(card, fmt):
+    return render_card_png(card, fmt) if fmt.extension == "png" else render_card_pdf(card, fmt)

@@ -1,0 +1,256 @@
+"""The signatures listing in the Wagtail admin: filter, search, export, delete.
+
+Built on Wagtail's ``ModelViewSet`` so it looks and behaves like the rest of the admin,
+with three changes: it is read-only (signatures are created only by ``signing.sign``),
+exports go through ``exports.export_supporters`` (permission, audit log, streaming,
+formula neutralization) instead of Wagtail's in-memory spreadsheet export, and deletions
+are written to the audit log.
+"""
+
+import django_filters
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponseBadRequest
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import BooleanRadioSelect
+from wagtail.models import Locale, Site
+
+from heretostay_wagtail.core import audit, exports
+from heretostay_wagtail.core.models import Source
+from heretostay_wagtail.petitions.models import PetitionPage, Signature
+
+EXPORT_PERMISSION = "heretostay.export_signature"
+VIEW_PERMISSION = "heretostay.view_signature"
+
+
+def petition_choices():
+    """One choice per campaign, titled in the default language when it exists there."""
+    default_locale_id = Locale.get_default().pk
+    titles = {}
+    for key, title, locale_id in PetitionPage.objects.order_by("title").values_list(
+        "translation_key", "title", "locale_id"
+    ):
+        if key not in titles or locale_id == default_locale_id:
+            titles[key] = title
+    return sorted(((str(key), title) for key, title in titles.items()), key=lambda c: c[1])
+
+
+def petition_for_campaign(campaign_key):
+    """The default-language page of a campaign (or any translation), for audit entries."""
+    pages = PetitionPage.objects.filter(translation_key=campaign_key)
+    return pages.filter(locale=Locale.get_default()).first() or pages.first()
+
+
+def _describe(value):
+    """A filter value as the audit log should show it (date ranges are slices)."""
+    if isinstance(value, slice):
+        return f"{value.start or ''}..{value.stop or ''}"
+    return value
+
+
+class SignatureFilterSet(WagtailFilterSet):
+    petition = django_filters.ChoiceFilter(
+        label=_("Petition"),
+        field_name="campaign_key",
+        choices=petition_choices,
+        empty_label=_("All petitions"),
+        widget=forms.Select,
+    )
+    signed = django_filters.DateFromToRangeFilter(
+        label=_("Signed"), field_name="created_at", widget=DateRangePickerWidget
+    )
+    source = django_filters.ChoiceFilter(
+        label=_("Source"), choices=Source.choices, empty_label=_("All"), widget=forms.RadioSelect
+    )
+    confirmed = django_filters.BooleanFilter(
+        label=_("Confirmed"),
+        field_name="confirmed_at",
+        lookup_expr="isnull",
+        exclude=True,
+        widget=BooleanRadioSelect,
+    )
+    opted_in = django_filters.BooleanFilter(
+        label=_("Joined mailing list"), widget=BooleanRadioSelect
+    )
+
+    class Meta:
+        model = Signature
+        fields = []
+
+
+class ReadOnlyMixin:
+    """Signatures are never typed in here: hide add, edit and copy everywhere."""
+
+    def get_edit_url(self, *args, **kwargs):
+        return None
+
+    def get_copy_url(self, *args, **kwargs):
+        return None
+
+    def get_add_url(self, *args, **kwargs):
+        return None
+
+
+class SignatureIndexView(ReadOnlyMixin, generic.IndexView):
+    any_permission_required = ["view"]
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("page")
+
+    @cached_property
+    def show_export_buttons(self):
+        return False  # Wagtail's own export is replaced by ours (signatures_results.html)
+
+    @cached_property
+    def can_export(self):
+        return self.request.user.has_perm(EXPORT_PERMISSION)
+
+    @property
+    def csv_export_url(self):
+        return self.get_export_url("csv")
+
+    @property
+    def xlsx_export_url(self):
+        return self.get_export_url("xlsx")
+
+    def get_export_url(self, format):
+        params = self.request.GET.copy()
+        params.pop(self.page_kwarg, None)
+        params.pop("_w_filter_fragment", None)
+        params["export"] = format
+        return self.index_url + "?" + params.urlencode()
+
+    def get(self, request, *args, **kwargs):
+        if not self.is_export:
+            return super().get(request, *args, **kwargs)
+        if self.filters is not None and not self.filters.is_valid():
+            # Never fall back to exporting everyone because a filter was mistyped.
+            return HttpResponseBadRequest(_("The export filters are not valid."))
+        return self.export(self.request.GET["export"])
+
+    def export(self, fmt):
+        """Stream every matching signature through the shared permission + audit gate."""
+        applied = {}
+        if self.filters is not None:
+            applied = {
+                name: _describe(value)
+                for name, value in self.filters.form.cleaned_data.items()
+                if name in self.filters.form.changed_data and value not in (None, "")
+            }
+        if self.search_query:
+            applied["q"] = self.search_query
+        instance = None
+        if applied.get("petition"):
+            instance = petition_for_campaign(applied["petition"])
+        return exports.export_supporters(
+            self.request.user,
+            self.get_queryset(),
+            fmt,
+            permission=EXPORT_PERMISSION,
+            columns=exports.signature_columns(),
+            filename="signatures",
+            filters=applied,
+            instance=instance,
+        )
+
+
+class SignatureInspectView(ReadOnlyMixin, generic.InspectView):
+    any_permission_required = ["view"]
+
+
+class NoFormView(generic.CreateView):
+    """Stands in for add / edit / copy: signatures only come from the signing service."""
+
+    def dispatch(self, request, *args, **kwargs):
+        raise PermissionDenied
+
+
+class SignatureDeleteView(generic.DeleteView):
+    def delete_action(self):
+        """Delete and record who deleted which signature, without keeping the name."""
+        signature = self.object
+        page = signature.page or petition_for_campaign(signature.campaign_key)
+        instance = page or Site.objects.filter(is_default_site=True).first() or self.request.user
+        with transaction.atomic():
+            audit.log(
+                instance,
+                "heretostay.delete_supporter",
+                user=self.request.user,
+                model=Signature._meta.label,
+                supporter=str(signature.public_id),
+                campaign=str(signature.campaign_key),
+                source=signature.source,
+            )
+            signature.delete()  # the post_delete signal keeps the counter exact
+
+
+class SignatureViewSet(ModelViewSet):
+    model = Signature
+    icon = "form"
+    menu_label = _("Signatures")
+    menu_order = 250
+    add_to_admin_menu = True
+    url_prefix = "heretostay/signatures"
+    name = "heretostay_signatures"
+    index_view_class = SignatureIndexView
+    inspect_view_class = SignatureInspectView
+    add_view_class = NoFormView
+    edit_view_class = NoFormView
+    delete_view_class = SignatureDeleteView
+    inspect_view_enabled = True
+    index_results_template_name = "heretostay/admin/signatures_results.html"
+    copy_view_enabled = False
+    form_fields = []
+    list_display = [
+        "name",
+        "email",
+        Column("page", label=_("Petition"), accessor="page"),
+        Column("language", label=_("Language")),
+        Column("source", label=_("Source"), accessor="get_source_display"),
+        DateColumn("created_at", label=_("Signed"), sort_key="created_at"),
+        BooleanColumn("is_confirmed", label=_("Confirmed")),
+        BooleanColumn("opted_in", label=_("Mailing list")),
+    ]
+    filterset_class = SignatureFilterSet
+    search_fields = ["name", "email"]
+    search_backend_name = None
+    inspect_view_fields = [
+        "name",
+        "email",
+        "postal_code",
+        "phone",
+        "comment",
+        "page",
+        "language",
+        "source",
+        "sheet_code",
+        "created_at",
+        "confirmed_at",
+        "opted_in",
+        "consent_text",
+        "consent_given_at",
+        "entered_by",
+    ]
+
+
+signature_viewset = SignatureViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_signature_viewset():
+    return signature_viewset
+
+
+def signatures_url(campaign_key=None):
+    """The admin listing, filtered to one campaign when given."""
+    from django.urls import reverse
+
+    url = reverse(signature_viewset.get_url_name("index"))
+    return f"{url}?petition={campaign_key}" if campaign_key else url

@@ -1,0 +1,271 @@
+"""The petition page: who can give us what we want, what we ask, and why."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from phonenumber_field.modelfields import PhoneNumberField
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.api.fields import ImageRenditionField
+from wagtail.models import Orderable, TranslatableMixin
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from heretostay_wagtail.blocks import CampaignBodyBlock
+from heretostay_wagtail.core.models import CampaignPage, Source, SupporterRecord
+from heretostay_wagtail.core.panels import SignatureCountPanel
+
+__all__ = [
+    "PetitionPage",
+    "PetitionTarget",
+    "FieldChoice",
+    "Scope",
+    "PetitionStatus",
+    "Signature",
+]
+
+
+class Scope(models.TextChoices):
+    LOCAL = "local", _("Local")
+    NATIONAL = "national", _("National or global")
+
+
+class PetitionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    DELIVERED = "delivered", _("Delivered")
+
+
+class FieldChoice(models.TextChoices):
+    OFF = "off", _("Don't ask")
+    OPTIONAL = "optional", _("Optional")
+    REQUIRED = "required", _("Required")
+
+
+class PetitionPage(CampaignPage):
+    ask = models.TextField(
+        _("the ask"),
+        max_length=1000,
+        help_text=_("Explain precisely what you would like the target to do."),
+    )
+    why = RichTextField(
+        _("why it matters"),
+        features=["bold", "italic", "link", "ol", "ul", "h3"],
+        help_text=_("Why should someone sign?"),
+    )
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.LOCAL)
+    place_name = models.CharField(
+        _("place"),
+        max_length=200,
+        blank=True,
+        help_text=_("City, county or area, for local petitions."),
+    )
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PetitionStatus.choices, default=PetitionStatus.OPEN
+    )
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    ask_postal_code = models.CharField(
+        _("ask for postal code"),
+        max_length=10,
+        choices=FieldChoice.choices,
+        default=FieldChoice.REQUIRED,
+    )
+    ask_phone = models.CharField(
+        _("ask for phone"), max_length=10, choices=FieldChoice.choices, default=FieldChoice.OPTIONAL
+    )
+    ask_comment = models.CharField(
+        _("ask for a comment"),
+        max_length=10,
+        choices=FieldChoice.choices,
+        default=FieldChoice.OPTIONAL,
+    )
+    body = StreamField(CampaignBodyBlock(), blank=True, verbose_name=_("body"))
+
+    search_fields = CampaignPage.search_fields + [
+        index.SearchField("ask"),
+        index.SearchField("why"),
+        index.FilterField("status"),
+    ]
+
+    content_panels = CampaignPage.content_panels + [
+        SignatureCountPanel(),
+        InlinePanel(
+            "targets", label=_("Targets"), min_num=1, heading=_("Who can give you what you want?")
+        ),
+        FieldPanel("ask"),
+        FieldPanel("why"),
+        MultiFieldPanel(
+            [
+                FieldPanel("scope"),
+                FieldRowPanel([FieldPanel("place_name"), FieldPanel("postal_code")]),
+            ],
+            heading=_("Where?"),
+        ),
+        FieldPanel("image"),
+        FieldPanel("body"),
+    ]
+    campaign_settings_panels = [
+        FieldRowPanel([FieldPanel("status"), FieldPanel("delivered_at")]),
+        MultiFieldPanel(
+            [FieldPanel("ask_postal_code"), FieldPanel("ask_phone"), FieldPanel("ask_comment")],
+            heading=_("Signer fields"),
+            help_text=_("Name and email are always asked."),
+        ),
+        *CampaignPage.campaign_panels,
+    ]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(campaign_settings_panels, heading=_("Campaign")),
+            ObjectList(CampaignPage.promote_panels, heading=_("Promote")),
+            ObjectList(CampaignPage.settings_panels, heading=_("Settings")),
+        ]
+    )
+
+    # wagtail-localize (see CampaignPage): where, status and which signer fields are asked
+    # stay the same in every language; the targets are translated (PetitionTarget is
+    # translatable, so its name and role become segments of the page).
+    override_translatable_fields = CampaignPage.override_translatable_fields + [
+        TranslatableField("ask"),
+        TranslatableField("why"),
+        TranslatableField("place_name"),
+        TranslatableField("body"),
+        TranslatableField("targets"),
+        SynchronizedField("scope", overridable=False),
+        SynchronizedField("postal_code", overridable=False),
+        SynchronizedField("status", overridable=False),
+        SynchronizedField("delivered_at", overridable=False),
+        SynchronizedField("ask_postal_code", overridable=False),
+        SynchronizedField("ask_phone", overridable=False),
+        SynchronizedField("ask_comment", overridable=False),
+    ]
+
+    template = "heretostay/petition_page.html"
+    thanks_template = "heretostay/petition_thanks.html"
+    throttle_scope = "sign"
+
+    @property
+    def form_class(self):
+        from heretostay_wagtail.petitions.forms import SignatureForm
+
+        return SignatureForm
+
+    def record(self, form, ip):
+        from heretostay_wagtail.petitions import services as signing
+
+        return signing.sign(self, form.signer_data(), source=Source.WEB, ip=ip)
+
+    @path("confirm/<str:token>/", name="confirm")
+    def confirm(self, request, token):
+        from heretostay_wagtail.petitions.views import confirm_signature
+
+        return confirm_signature(request, self, token)
+
+    class Meta:
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+
+    def clean(self):
+        super().clean()
+        if self.scope == Scope.LOCAL and not self.place_name:
+            raise ValidationError({"place_name": _("Local petitions need a place.")})
+
+    def closed_reason(self, now=None):
+        if self.status == PetitionStatus.DELIVERED:
+            return _("This petition has been delivered. Thank you to everyone who signed!")
+        if self.status == PetitionStatus.CLOSED:
+            return _("This petition is closed.")
+        return super().closed_reason(now)
+
+    @property
+    def target_names(self):
+        return [t.name for t in self.targets.all()]
+
+    # Wagtail API v2 (headless page rendering): page content only, never supporters.
+    api_fields = [
+        APIField("targets"),
+        APIField("ask"),
+        APIField("why"),
+        APIField("scope"),
+        APIField("place_name"),
+        APIField("postal_code"),
+        APIField("goal"),
+        APIField("supporter_count"),
+        APIField("status"),
+        APIField("opens_at"),
+        APIField("closes_at"),
+        APIField("delivered_at"),
+        APIField("image"),
+        APIField("share_image", serializer=ImageRenditionField("fill-1200x630", source="image")),
+        APIField("body"),
+    ]
+
+
+class PetitionTarget(TranslatableMixin, Orderable):
+    """Who the petition is addressed to.
+
+    Translatable (its own locale and translation key) so wagtail-localize extracts name
+    and role as segments of the page; a plain Orderable child would be copied verbatim
+    into every translation.
+    """
+
+    page = ParentalKey(PetitionPage, on_delete=models.CASCADE, related_name="targets")
+    name = models.CharField(_("name"), max_length=200, help_text=_("For example: Mayor Ana Ruiz"))
+    role = models.CharField(
+        _("role"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Mayor, City Council, School board"),
+    )
+
+    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("role")])]
+    api_fields = [APIField("name"), APIField("role")]
+
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+
+    def __str__(self):
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
+class Signature(SupporterRecord):
+    page = models.ForeignKey(
+        "heretostay.PetitionPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="signatures",
+        verbose_name=_("signed on page"),
+    )
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    sheet_code = models.CharField(_("paper sheet code"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign_key", "email_normalized"],
+                name="heretostay_signature_once_per_email",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["campaign_key", "created_at"], name="heretostay_sig_campaign_idx")
+        ]
+        permissions = [("export_signature", _("Can export signatures"))]

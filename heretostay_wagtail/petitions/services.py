@@ -1,0 +1,110 @@
+"""The one path by which a signature is created or confirmed.
+
+The page form, the API, paper entry and CSV import all call :func:`sign`, so dedupe,
+consent records, counting and confirmation emails live here once.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from heretostay_wagtail.core.conf import get_setting
+from heretostay_wagtail.core.models import CampaignCounter, Source
+from heretostay_wagtail.core.privacy import hash_ip, normalize_email
+from heretostay_wagtail.petitions.models import Signature
+
+#: Sources whose supporter proves their email by clicking a link (when double opt-in is on).
+SELF_SERVICE_SOURCES = (Source.WEB, Source.API)
+
+
+@dataclass
+class SigningResult:
+    signature: Signature
+    created: bool
+
+    @property
+    def duplicate(self):
+        return not self.created
+
+
+def needs_confirmation(source):
+    return get_setting("DOUBLE_OPT_IN") and source in SELF_SERVICE_SOURCES
+
+
+def sign(
+    petition,
+    data,
+    *,
+    source,
+    ip="",
+    language=None,
+    entered_by=None,
+    sheet_code="",
+    when=None,
+    consent_text=None,
+):
+    """Record a signature from validated ``data`` (see ``SignatureForm.signer_data``).
+
+    ``consent_text`` overrides the petition's opt-in wording when the supporter agreed to
+    other words, e.g. the consent line printed on a paper sheet.
+
+    Returns the new signature, or the existing one for a repeat email: callers must
+    answer both the same way so nobody can learn who has signed.
+    """
+    now = when or timezone.now()
+    confirmed = not needs_confirmation(source)
+    opted_in = bool(data.get("opt_in"))
+    signature = Signature(
+        campaign_key=petition.campaign_key,
+        page=petition,
+        language=(language or get_language() or petition.locale.language_code)[:15],
+        name=data["name"],
+        email=data["email"],
+        email_normalized=normalize_email(data["email"]),
+        postal_code=data.get("postal_code", ""),
+        phone=data.get("phone") or "",
+        comment=data.get("comment", ""),
+        source=source,
+        created_at=now,
+        confirmed_at=now if confirmed else None,
+        opted_in=opted_in,
+        consent_text=str(consent_text or petition.get_consent_text()) if opted_in else "",
+        consent_given_at=now if opted_in else None,
+        ip_hash=hash_ip(ip),
+        entered_by=entered_by,
+        sheet_code=sheet_code,
+    )
+    try:
+        with transaction.atomic():
+            signature.save()
+            if confirmed:
+                CampaignCounter.add(petition.campaign_key, count=1)
+    except IntegrityError:
+        existing = Signature.objects.get(
+            campaign_key=petition.campaign_key, email_normalized=signature.email_normalized
+        )
+        if not existing.is_confirmed and needs_confirmation(source):
+            _queue_confirmation(existing)
+        return SigningResult(existing, created=False)
+    if not confirmed:
+        _queue_confirmation(signature)
+    return SigningResult(signature, created=True)
+
+
+def confirm(signature):
+    """Mark a signature confirmed; returns True only the first time (so it counts once)."""
+    with transaction.atomic():
+        updated = Signature.objects.filter(pk=signature.pk, confirmed_at__isnull=True).update(
+            confirmed_at=timezone.now()
+        )
+        if updated:
+            CampaignCounter.add(signature.campaign_key, count=1)
+    return bool(updated)
+
+
+def _queue_confirmation(signature):
+    from heretostay_wagtail.petitions.tasks import send_signature_confirmation
+
+    transaction.on_commit(lambda: send_signature_confirmation.enqueue(signature.pk))

@@ -1,0 +1,504 @@
+"""Admin for the rapid-response network: roles, the roster, and alerts.
+
+Alerts follow draft -> verified -> sent; the views below only call the service in
+``heretostay_wagtail.pledges.alerts``, which enforces the two-person rule and idempotent dispatch.
+"""
+
+import django_filters
+from django import forms
+from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.models import Locale
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from heretostay_wagtail.core import audit, exports
+from heretostay_wagtail.pledges import alerts
+from heretostay_wagtail.pledges import services as pledging
+from heretostay_wagtail.pledges.models import (
+    AREA_SEPARATORS,
+    PLEDGE_LANGUAGES,
+    Alert,
+    AlertDelivery,
+    AlertStatus,
+    Availability,
+    Pledge,
+    PledgePage,
+    VolunteerRole,
+)
+from heretostay_wagtail.pledges.models import VolunteerRole as Role
+
+EXPORT_PERMISSION = "heretostay.export_pledge"
+
+
+# -- Roles (translatable snippet) ----------------------------------------------------------
+
+
+class VolunteerRoleViewSet(SnippetViewSet):
+    model = VolunteerRole
+    icon = "group"
+    menu_label = _("Volunteer roles")
+    list_display = ["name", "code"]
+    sort_order_field = "sort_order"
+
+
+register_snippet(VolunteerRoleViewSet)
+
+
+def default_roles():
+    return Role.objects.filter(locale=Locale.get_default()).order_by("sort_order", "pk")
+
+
+# -- Roster ---------------------------------------------------------------------------
+
+
+class PledgeFilterSet(WagtailFilterSet):
+    campaign = django_filters.ModelChoiceFilter(
+        label=_("Pledge campaign"),
+        queryset=PledgePage.objects.none(),
+        method="filter_campaign",
+    )
+    area = django_filters.CharFilter(
+        label=_("Postal code or prefix"), method="filter_area", max_length=100
+    )
+    role = django_filters.ModelChoiceFilter(
+        label=_("Role"), queryset=Role.objects.none(), method="filter_role"
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), choices=PLEDGE_LANGUAGES, method="filter_language"
+    )
+    availability = django_filters.ChoiceFilter(
+        label=_("Availability"), choices=Availability.choices, method="filter_availability"
+    )
+    alert_sms = django_filters.BooleanFilter(label=_("Text alerts"))
+    alert_email = django_filters.BooleanFilter(label=_("Email alerts"))
+    trained = django_filters.BooleanFilter(label=_("Training completed"), method="filter_trained")
+    withdrawn = django_filters.BooleanFilter(label=_("Withdrawn"), method="filter_withdrawn")
+
+    class Meta:
+        model = Pledge
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["role"].queryset = default_roles()
+        self.filters["campaign"].queryset = PledgePage.objects.filter(locale=Locale.get_default())
+
+    def filter_campaign(self, queryset, name, value):
+        return queryset.filter(campaign_key=value.translation_key) if value else queryset
+
+    def filter_area(self, queryset, name, value):
+        prefixes = [p for p in AREA_SEPARATORS.split(value or "") if p]
+        return queryset.in_areas(prefixes) if prefixes else queryset
+
+    def filter_role(self, queryset, name, value):
+        return queryset.with_roles([value.translation_key]) if value else queryset
+
+    def filter_language(self, queryset, name, value):
+        return queryset.filter(languages__contains=f",{value},") if value else queryset
+
+    def filter_availability(self, queryset, name, value):
+        return queryset.filter(availability__contains=f",{value},") if value else queryset
+
+    def filter_trained(self, queryset, name, value):
+        return queryset if value is None else queryset.filter(trained_at__isnull=not value)
+
+    def filter_withdrawn(self, queryset, name, value):
+        return queryset if value is None else queryset.filter(withdrawn_at__isnull=not value)
+
+
+def roles_text(pledge):
+    return ", ".join(role.name for role in pledge.roles.all())
+
+
+class RosterIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().prefetch_related("roles")
+
+    @cached_property
+    def header_buttons(self):
+        buttons = []
+        query = self.request.GET.urlencode()
+        suffix = f"?{query}" if query else ""
+        buttons.append(
+            HeaderButton(
+                _("Counts by area and role"),
+                url=reverse(roster_viewset.get_url_name("summary")) + suffix,
+                icon_name="table",
+            )
+        )
+        if self.request.user.has_perm(EXPORT_PERMISSION):
+            for fmt in (exports.CSV, exports.XLSX):
+                params = self.request.GET.copy()
+                params["format"] = fmt
+                buttons.append(
+                    HeaderButton(
+                        _("Export %(format)s") % {"format": fmt.upper()},
+                        url=reverse(roster_viewset.get_url_name("export"))
+                        + "?"
+                        + params.urlencode(),
+                        icon_name="download",
+                    )
+                )
+        return buttons
+
+
+class RosterEditView(EditView):
+    """Organizers record training; everything else is the pledger's to change."""
+
+
+class RosterDeleteView(DeleteView):
+    """Deleting a pledger is audited like any supporter record (the counter follows)."""
+
+    def delete_action(self):
+        audit.log(
+            self.object,
+            "heretostay.delete_supporter",
+            user=self.request.user,
+            model="heretostay.Pledge",
+            public_id=str(self.object.public_id),
+        )
+        return super().delete_action()
+
+
+def filtered_roster(request):
+    filters = PledgeFilterSet(data=request.GET, request=request, queryset=Pledge.objects.all())
+    if not filters.is_valid():
+        return Pledge.objects.none(), filters
+    return filters.qs, filters
+
+
+class RosterPermissionMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("heretostay.view_pledge"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RosterSummaryView(RosterPermissionMixin, WagtailAdminTemplateMixin, View):
+    template_name = "heretostay/admin/roster_summary.html"
+    page_title = _("Network: counts by area and role")
+    header_icon = "table"
+    breadcrumbs_items = None
+
+    def get(self, request):
+        queryset, filters = filtered_roster(request)
+        active = queryset.filter(withdrawn_at__isnull=True)
+        by_area = (
+            active.order_by()
+            .values("area_normalized")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "area_normalized")[:200]
+        )
+        by_key = dict(
+            Pledge.roles.through.objects.filter(pledge__in=active.order_by().values("pk"))
+            .values_list("volunteerrole__translation_key")
+            .annotate(n=Count("pledge_id", distinct=True))
+            .order_by()
+        )
+        by_role = [(role, by_key.get(role.translation_key, 0)) for role in default_roles()]
+        context = self.get_context_data(
+            filters=filters,
+            total=active.count(),
+            by_area=by_area,
+            by_role=by_role,
+            roster_url=reverse(roster_viewset.get_url_name("index")),
+        )
+        return self.render_to_response(context)
+
+
+def export_roster(request):
+    queryset, filters = filtered_roster(request)
+    fmt = request.GET.get("format", exports.CSV)
+    if fmt not in (exports.CSV, exports.XLSX):
+        raise Http404
+    return exports.export_supporters(
+        request.user,
+        queryset.prefetch_related("roles").order_by("pk"),
+        fmt,
+        permission=EXPORT_PERMISSION,
+        columns=pledging.export_columns(),
+        filename="pledgers",
+        filters={k: v for k, v in request.GET.items() if k != "format"},
+    )
+
+
+class RosterViewSet(ModelViewSet):
+    model = Pledge
+    icon = "group"
+    menu_label = _("Network roster")
+    url_prefix = "heretostay/roster"
+    name = "heretostay_roster"
+    index_view_class = RosterIndexView
+    edit_view_class = RosterEditView
+    delete_view_class = RosterDeleteView
+    inspect_view_fields_exclude = ["ip_hash", "email_normalized", "area_normalized"]
+    filterset_class = PledgeFilterSet
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    form_fields = ["trained_at", "training_notes"]
+    search_fields = ["name", "email", "area"]
+    list_per_page = 50
+    list_display = [
+        TitleColumn("name", label=_("Name"), url_name="heretostay_roster:edit"),
+        Column("area", label=_("Area"), sort_key="area_normalized"),
+        Column("roles", label=_("Roles"), accessor=roles_text),
+        Column(
+            "languages",
+            label=_("Languages"),
+            accessor=lambda p: ", ".join(p.get_languages_display()),
+        ),
+        BooleanColumn("alert_sms", label=_("Text")),
+        BooleanColumn("alert_email", label=_("Email")),
+        DateColumn("trained_at", label=_("Trained"), sort_key="trained_at"),
+        DateColumn("withdrawn_at", label=_("Withdrawn")),
+        DateColumn("created_at", label=_("Pledged"), sort_key="created_at"),
+    ]
+
+    @property
+    def search_backend_name(self):
+        return None  # plain database search: supporter data stays out of search indexes
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(add_url_name=None, **kwargs)
+
+    def get_urlpatterns(self):
+        return [p for p in super().get_urlpatterns() if p.name not in ("add", "copy")] + [
+            path("summary/", RosterSummaryView.as_view(), name="summary"),
+            path("export/", export_roster, name="export"),
+        ]
+
+
+roster_viewset = RosterViewSet()
+
+
+# -- Alerts -------------------------------------------------------------------------------
+
+
+class AlertForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].queryset = default_roles()
+        self.fields["roles"].widget = forms.CheckboxSelectMultiple(
+            choices=self.fields["roles"].choices
+        )
+        self.fields["page"].queryset = PledgePage.objects.filter(locale=Locale.get_default())
+        self.fields["page"].widget = forms.Select(choices=self.fields["page"].choices)
+
+    def clean_areas(self):
+        value = self.cleaned_data["areas"]
+        areas = [a for a in AREA_SEPARATORS.split(value or "") if a]
+        if not areas:
+            raise forms.ValidationError(_("Enter at least one postal code or prefix."))
+        for area in areas:
+            if len(area) > 20 or not area.replace("-", "").isalnum():
+                raise forms.ValidationError(
+                    _("“%(area)s” is not a postal code or prefix.") % {"area": area}
+                )
+        return " ".join(areas)
+
+
+ALERT_PANELS = [
+    FieldPanel("page"),
+    FieldPanel("message"),
+    FieldPanel("areas"),
+    FieldPanel("roles"),
+    FieldPanel("channel"),
+]
+
+
+class AlertCreateView(CreateView):
+    def save_instance(self):
+        return alerts.create(self.form, self.request.user)
+
+    def get_success_url(self):
+        return reverse(alert_viewset.get_url_name("detail"), args=[quote(self.object.pk)])
+
+
+class AlertEditView(EditView):
+    """Only drafts can change; whoever edits becomes the author another person verifies."""
+
+    def dispatch(self, request, *args, **kwargs):
+        alert = get_object_or_404(Alert, pk=kwargs.get("pk"))
+        if alert.status != AlertStatus.DRAFT:
+            return redirect(alert_viewset.get_url_name("detail"), alert.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def save_instance(self):
+        self.form.instance.created_by = self.request.user
+        return super().save_instance()
+
+    def get_success_url(self):
+        return reverse(alert_viewset.get_url_name("detail"), args=[quote(self.object.pk)])
+
+
+class AlertIndexView(IndexView):
+    def get_edit_url(self, instance):
+        return reverse(alert_viewset.get_url_name("detail"), args=[quote(instance.pk)])
+
+
+class AlertViewMixin(WagtailAdminTemplateMixin):
+    header_icon = "warning"
+    breadcrumbs_items = None
+
+    def dispatch(self, request, pk):
+        self.alert = get_object_or_404(Alert.objects.select_related("page"), pk=pk)
+        if not any(
+            request.user.has_perm(f"heretostay.{p}")
+            for p in ("view_alert", "add_alert", "change_alert", "verify_alert", "send_alert")
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, pk)
+
+    def detail_url(self):
+        return reverse(alert_viewset.get_url_name("detail"), args=[self.alert.pk])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        alert = self.alert
+        user = self.request.user
+        context.update(
+            alert=alert,
+            roles=list(alert.roles.all()),
+            can_verify=alerts.can_verify(alert, user),
+            can_send=alert.status == AlertStatus.VERIFIED and user.has_perm(alerts.SEND_PERMISSION),
+            can_edit=alert.status == AlertStatus.DRAFT and user.has_perm("heretostay.change_alert"),
+            urls={
+                name: reverse(alert_viewset.get_url_name(name), args=[alert.pk])
+                for name in ("detail", "verify", "send", "deliveries", "edit")
+            },
+            index_url=reverse(alert_viewset.get_url_name("index")),
+        )
+        return context
+
+
+class AlertDetailView(AlertViewMixin, View):
+    template_name = "heretostay/admin/alert_detail.html"
+    page_title = _("Rapid-response alert")
+
+    def get(self, request, pk):
+        counts = dict(
+            self.alert.deliveries.order_by().values_list("status").annotate(n=Count("pk"))
+        )
+        return self.render_to_response(
+            self.get_context_data(preview=alerts.preview(self.alert), delivery_counts=counts)
+        )
+
+
+class AlertVerifyView(AlertViewMixin, View):
+    def post(self, request, pk):
+        try:
+            alerts.verify(self.alert, request.user)
+        except alerts.AlertError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Alert verified. It can now be sent."))
+        return redirect(self.detail_url())
+
+
+class AlertSendView(AlertViewMixin, View):
+    template_name = "heretostay/admin/alert_send.html"
+    page_title = _("Send rapid-response alert")
+
+    def dispatch(self, request, pk):
+        if not request.user.has_perm(alerts.SEND_PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, pk)
+
+    def get(self, request, pk):
+        if self.alert.status != AlertStatus.VERIFIED:
+            messages.error(request, _("Only a verified alert can be sent."))
+            return redirect(self.detail_url())
+        return self.render_to_response(self.get_context_data(preview=alerts.preview(self.alert)))
+
+    def post(self, request, pk):
+        try:
+            alerts.send(self.alert, request.user)
+        except alerts.AlertError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Alert sent. Deliveries are being processed."))
+        return redirect(self.detail_url())
+
+
+class AlertDeliveriesView(AlertViewMixin, View):
+    template_name = "heretostay/admin/alert_deliveries.html"
+    page_title = _("Delivery log")
+
+    def get(self, request, pk):
+        deliveries = self.alert.deliveries.select_related("pledge").order_by("pk")
+        status = request.GET.get("status")
+        if status:
+            deliveries = deliveries.filter(status=status)
+        page = Paginator(deliveries, 100).get_page(request.GET.get("p"))
+        return self.render_to_response(
+            self.get_context_data(
+                page_obj=page,
+                status=status,
+                statuses=AlertDelivery._meta.get_field("status").choices,
+                show_names=request.user.has_perm("heretostay.view_pledge"),
+            )
+        )
+
+
+class AlertViewSet(ModelViewSet):
+    model = Alert
+    icon = "warning"
+    menu_label = _("Alerts")
+    url_prefix = "heretostay/alerts"
+    name = "heretostay_alerts"
+    index_view_class = AlertIndexView
+    add_view_class = AlertCreateView
+    edit_view_class = AlertEditView
+    copy_view_enabled = False
+    edit_handler = ObjectList(ALERT_PANELS, base_form_class=AlertForm)
+    list_filter = ["status", "channel"]
+    list_display = [
+        TitleColumn("__str__", label=_("Alert"), url_name="heretostay_alerts:detail"),
+        Column("areas", label=_("Areas")),
+        Column("channel", label=_("Channel"), accessor="get_channel_display"),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        DateColumn("created_at", label=_("Created"), sort_key="created_at"),
+        DateColumn("sent_at", label=_("Sent")),
+    ]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("<int:pk>/", AlertDetailView.as_view(), name="detail"),
+            path("<int:pk>/verify/", AlertVerifyView.as_view(), name="verify"),
+            path("<int:pk>/send/", AlertSendView.as_view(), name="send"),
+            path("<int:pk>/deliveries/", AlertDeliveriesView.as_view(), name="deliveries"),
+        ]
+
+
+alert_viewset = AlertViewSet()
+
+
+class RapidResponseGroup(ViewSetGroup):
+    menu_label = _("Rapid response")
+    menu_icon = "warning"
+    items = (roster_viewset, alert_viewset)
+
+
+@hooks.register("register_admin_viewset")
+def register_rapid_response():
+    return RapidResponseGroup()

@@ -1,0 +1,130 @@
+"""The one validator for pledges, and the form a pledger uses to change theirs."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from heretostay_wagtail.core import fields
+from heretostay_wagtail.core.models import Source
+from heretostay_wagtail.pledges.models import PLEDGE_LANGUAGES, Availability, VolunteerRole
+
+HONEYPOT = "website"
+
+
+def area_field(required=True):
+    return fields.CleanCharField(
+        label=_("Postal code or neighborhood"),
+        max_length=100,
+        required=required,
+        help_text=_("We alert volunteers near where something is happening."),
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+
+
+class RoleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} – {obj.description}" if obj.description else obj.name
+
+
+class NetworkFieldsMixin:
+    """Roles, languages, availability and alert consents: asked on sign-up and update."""
+
+    def add_network_fields(self, page):
+        locale = page.locale if page is not None else None
+        self.fields["roles"] = RoleChoiceField(
+            label=_("How can you help?"),
+            queryset=VolunteerRole.for_locale(locale),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Choose all that apply. Training is offered for every role."),
+        )
+        self.fields["languages"] = forms.MultipleChoiceField(
+            label=_("Languages you speak"),
+            choices=PLEDGE_LANGUAGES,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.fields["availability"] = forms.MultipleChoiceField(
+            label=_("When are you usually available?"),
+            choices=Availability.choices,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.fields["alert_sms"] = forms.BooleanField(
+            label=page.get_sms_consent_text(),
+            required=False,
+            initial=False,
+            help_text=_("Message and data rates may apply. Reply STOP to any alert to stop."),
+        )
+        self.fields["alert_email"] = forms.BooleanField(
+            label=page.get_email_consent_text(), required=False, initial=False
+        )
+
+    def clean_phone_for_sms(self, cleaned):
+        if cleaned.get("alert_sms") and not cleaned.get("phone") and "phone" not in self.errors:
+            self.add_error(
+                "phone", _("Enter a mobile phone number to receive alerts by text message.")
+            )
+
+
+class PledgeForm(NetworkFieldsMixin, forms.Form):
+    def __init__(self, page, *args, source=Source.WEB, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page = page
+        self.source = source
+        self.fields["name"] = fields.name_field()
+        self.fields["email"] = fields.email_field()
+        self.fields["phone"] = fields.phone_field(required=False, label=_("Mobile phone"))
+        self.fields["area"] = area_field()
+        self.add_network_fields(page)
+        if source == Source.WEB:
+            self.fields[HONEYPOT] = fields.HoneypotField()
+
+    @property
+    def is_bot(self):
+        return bool(self.data.get(HONEYPOT))
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_phone_for_sms(cleaned)
+        reason = self.page.closed_reason()
+        if reason and self.source in (Source.WEB, Source.API):
+            raise forms.ValidationError(reason, code="closed")
+        return cleaned
+
+    def pledger_data(self):
+        """Cleaned values the pledging service stores."""
+        data = {k: v for k, v in self.cleaned_data.items() if k != HONEYPOT}
+        data["phone"] = data.get("phone") or ""
+        return data
+
+
+class PledgeUpdateForm(NetworkFieldsMixin, forms.Form):
+    """What a pledger changes through their emailed link."""
+
+    def __init__(self, pledge, *args, **kwargs):
+        page = pledge.page
+        if "initial" not in kwargs:
+            kwargs["initial"] = {
+                "phone": pledge.phone or "",
+                "area": pledge.area,
+                "languages": pledge.language_list,
+                "availability": pledge.availability_list,
+                "alert_sms": pledge.alert_sms,
+                "alert_email": pledge.alert_email,
+            }
+        super().__init__(*args, **kwargs)
+        self.pledge = pledge
+        self.fields["phone"] = fields.phone_field(required=False, label=_("Mobile phone"))
+        self.fields["area"] = area_field()
+        self.add_network_fields(page)
+        if "roles" not in self.initial:
+            # Show the pledger's roles in this page's language, whichever they picked.
+            keys = set(pledge.roles.values_list("translation_key", flat=True))
+            self.initial["roles"] = [
+                r.pk for r in self.fields["roles"].queryset if r.translation_key in keys
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_phone_for_sms(cleaned)
+        return cleaned

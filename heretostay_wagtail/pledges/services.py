@@ -1,0 +1,244 @@
+"""The one path by which a pledge is created, changed or withdrawn.
+
+Counting rule: a pledge counts while it is not withdrawn. Withdrawing (by the
+pledger's link) and deleting (by an organizer) take it off the counter in the same
+transaction; rejoining puts it back.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from heretostay_wagtail.core import emails, tokens
+from heretostay_wagtail.core.models import CampaignCounter, Source
+from heretostay_wagtail.core.privacy import hash_ip, normalize_email
+from heretostay_wagtail.core.tasks import retry_later
+from heretostay_wagtail.pledges.models import Pledge, encode_codes
+
+logger = logging.getLogger(__name__)
+
+#: Token purposes of the links emailed to pledgers.
+MANAGE = "pledge-manage"
+UNSUBSCRIBE = "pledge-unsubscribe"
+
+
+@dataclass
+class PledgeResult:
+    pledge: Pledge
+    created: bool
+
+    @property
+    def duplicate(self):
+        return not self.created
+
+
+def _consent(pledge, kind, wanted, text, now):
+    """Set one alert consent, recording the exact text and time it was given."""
+    had = getattr(pledge, f"alert_{kind}")
+    setattr(pledge, f"alert_{kind}", bool(wanted))
+    if wanted and not had:
+        setattr(pledge, f"alert_{kind}_consent_text", str(text))
+        setattr(pledge, f"alert_{kind}_consent_at", now)
+    elif not wanted:
+        setattr(pledge, f"alert_{kind}_consent_text", "")
+        setattr(pledge, f"alert_{kind}_consent_at", None)
+
+
+def pledge(page, data, *, source=Source.WEB, ip="", language=None, when=None, notify=True):
+    """Record a pledge from validated ``data`` (see ``PledgeForm.pledger_data``).
+
+    A repeat email changes nothing and returns the existing pledge: the page answers
+    both the same way, and the email with the manage link goes only to the address's
+    owner, so nobody can learn who has pledged. ``notify=False`` (imports, demo data)
+    sends no email.
+    """
+    now = when or timezone.now()
+    record = Pledge(
+        campaign_key=page.campaign_key,
+        page=page,
+        language=(language or get_language() or page.locale.language_code)[:15],
+        name=data["name"],
+        email=data["email"],
+        email_normalized=normalize_email(data["email"]),
+        phone=data.get("phone") or "",
+        area=data["area"],
+        languages=encode_codes(data.get("languages") or []),
+        availability=encode_codes(data.get("availability") or []),
+        source=source,
+        created_at=now,
+        confirmed_at=now,
+        ip_hash=hash_ip(ip),
+    )
+    _consent(record, "sms", data.get("alert_sms"), page.get_sms_consent_text(), now)
+    _consent(record, "email", data.get("alert_email"), page.get_email_consent_text(), now)
+    try:
+        with transaction.atomic():
+            record.save()
+            record.roles.set(data.get("roles") or [])
+            CampaignCounter.add(page.campaign_key, count=1)
+    except IntegrityError:
+        existing = Pledge.objects.get(
+            campaign_key=page.campaign_key, email_normalized=record.email_normalized
+        )
+        if notify:
+            _queue_manage_link(existing, repeat=True)
+        return PledgeResult(existing, created=False)
+    if notify:
+        _queue_manage_link(record, repeat=False)
+    return PledgeResult(record, created=True)
+
+
+def update(record, data, *, when=None):
+    """Change what a pledger offers and how they may be alerted (from their link)."""
+    now = when or timezone.now()
+    page = record.page
+    with transaction.atomic():
+        if "phone" in data:
+            record.phone = data.get("phone") or ""
+        if "area" in data:
+            record.area = data["area"]
+        record.languages = encode_codes(data.get("languages") or [])
+        record.availability = encode_codes(data.get("availability") or [])
+        sms_text = page.get_sms_consent_text() if page else ""
+        email_text = page.get_email_consent_text() if page else ""
+        _consent(record, "sms", data.get("alert_sms"), sms_text, now)
+        _consent(record, "email", data.get("alert_email"), email_text, now)
+        record.save()
+        record.roles.set(data.get("roles") or [])
+    return record
+
+
+def withdraw(record, *, when=None):
+    """Take a pledger out of the network at once; True only the first time."""
+    with transaction.atomic():
+        updated = Pledge.objects.filter(pk=record.pk, withdrawn_at__isnull=True).update(
+            withdrawn_at=when or timezone.now(),
+            alert_sms=False,
+            alert_sms_consent_text="",
+            alert_sms_consent_at=None,
+            alert_email=False,
+            alert_email_consent_text="",
+            alert_email_consent_at=None,
+        )
+        if updated:
+            CampaignCounter.add(record.campaign_key, count=-1)
+    record.refresh_from_db()
+    return bool(updated)
+
+
+def rejoin(record):
+    """Undo a withdrawal (consents stay off until the pledger ticks them again)."""
+    with transaction.atomic():
+        updated = Pledge.objects.filter(pk=record.pk, withdrawn_at__isnull=False).update(
+            withdrawn_at=None
+        )
+        if updated:
+            CampaignCounter.add(record.campaign_key, count=1)
+    record.refresh_from_db()
+    return bool(updated)
+
+
+def stop_texts(phone):
+    """Withdraw text-alert consent for every pledge with ``phone`` (a STOP reply)."""
+    return Pledge.objects.filter(phone=phone, alert_sms=True).update(
+        alert_sms=False, alert_sms_consent_text="", alert_sms_consent_at=None
+    )
+
+
+def stop_emails(record):
+    """Withdraw email-alert consent (the unsubscribe link in alert emails)."""
+    return Pledge.objects.filter(pk=record.pk, alert_email=True).update(
+        alert_email=False, alert_email_consent_text="", alert_email_consent_at=None
+    )
+
+
+def manage_url(record):
+    page = record.page
+    return page.get_full_url() + page.reverse_subpage(
+        "manage", args=[tokens.make(MANAGE, record.public_id)]
+    )
+
+
+def unsubscribe_url(record):
+    page = record.page
+    return page.get_full_url() + page.reverse_subpage(
+        "unsubscribe", args=[tokens.make(UNSUBSCRIBE, record.public_id)]
+    )
+
+
+def _queue_manage_link(record, repeat):
+    transaction.on_commit(lambda: send_manage_link.enqueue(record.pk, repeat))
+
+
+@task()
+def send_manage_link(pledge_id, repeat=False):
+    """Email the pledger their link to update or withdraw; retried on failure."""
+    record = Pledge.objects.filter(pk=pledge_id).select_related("page").first()
+    if record is None or record.page is None:
+        return
+    try:
+        with translation.override(record.language):
+            subject = (
+                _("Your pledge: %(title)s") if not repeat else _("You already pledged: %(title)s")
+            ) % {"title": record.page.title}
+        emails.send_templated(
+            "heretostay/emails/pledge_link",
+            {
+                "pledge": record,
+                "page": record.page,
+                "manage_url": manage_url(record),
+                "repeat": repeat,
+            },
+            to=[record.email],
+            subject=subject,
+            language=record.language,
+        )
+    except Exception:
+        logger.exception("Sending the manage link for pledge %s failed", pledge_id)
+        Pledge.objects.filter(pk=pledge_id).update(send_attempts=F("send_attempts") + 1)
+        retry_later(send_manage_link, record.send_attempts + 1, pledge_id, repeat)
+        return
+    Pledge.objects.filter(pk=pledge_id).update(
+        confirmation_sent_at=timezone.now(), send_attempts=F("send_attempts") + 1
+    )
+
+
+def export_columns():
+    """Columns of a pledger export (admin roster); roles as stable codes."""
+    from django.utils.translation import gettext_lazy
+
+    from heretostay_wagtail.core.exports import Column
+
+    return [
+        Column("id", gettext_lazy("ID"), lambda p: p.public_id),
+        Column("campaign", gettext_lazy("Campaign"), lambda p: p.campaign_key),
+        Column("language", gettext_lazy("Language"), lambda p: p.language),
+        Column("name", gettext_lazy("Name"), lambda p: p.name),
+        Column("email", gettext_lazy("Email"), lambda p: p.email),
+        Column("phone", gettext_lazy("Phone"), lambda p: p.phone.as_e164 if p.phone else ""),
+        Column("area", gettext_lazy("Postal code or neighborhood"), lambda p: p.area),
+        Column("roles", gettext_lazy("Roles"), lambda p: sorted(r.code for r in p.roles.all())),
+        Column("languages", gettext_lazy("Languages spoken"), lambda p: p.language_list),
+        Column("availability", gettext_lazy("Availability"), lambda p: p.availability_list),
+        Column("alert_sms", gettext_lazy("Text alerts"), lambda p: p.alert_sms),
+        Column(
+            "alert_sms_consent_at",
+            gettext_lazy("Text consent given at"),
+            lambda p: p.alert_sms_consent_at,
+        ),
+        Column("alert_email", gettext_lazy("Email alerts"), lambda p: p.alert_email),
+        Column(
+            "alert_email_consent_at",
+            gettext_lazy("Email consent given at"),
+            lambda p: p.alert_email_consent_at,
+        ),
+        Column("trained_at", gettext_lazy("Training completed"), lambda p: p.trained_at),
+        Column("created_at", gettext_lazy("Pledged at"), lambda p: p.created_at),
+        Column("withdrawn_at", gettext_lazy("Withdrawn at"), lambda p: p.withdrawn_at),
+    ]
