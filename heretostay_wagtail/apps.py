@@ -15,7 +15,7 @@ class HeretostayConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        for feature in FEATURES:
+        for feature in ("core", *FEATURES):
             for module in ("signals", "views"):
                 try:
                     import_module(f"{self.name}.{feature}.{module}")

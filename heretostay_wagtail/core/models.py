@@ -15,6 +15,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from heretostay_wagtail.core import routes
 from heretostay_wagtail.core.conf import get_setting
 
 __all__ = [
@@ -92,10 +93,10 @@ class Source(models.TextChoices):
 class CampaignPage(RoutablePageMixin, Page):
     """Abstract page for anything supporters sign up to: goal, dates, image, sharing.
 
-    Subclasses set ``form_class``, ``throttle_scope`` and implement ``record``.
+    Subclasses set ``throttle_scope`` and templates; the feature's ``views`` module
+    registers the form and the service that take supporters (``core/routes.py``).
     """
 
-    form_class = None
     throttle_scope = None
 
     image = models.ForeignKey(
@@ -171,16 +172,8 @@ class CampaignPage(RoutablePageMixin, Page):
     # -- routes ---------------------------------------------------------------
     @path("")
     def signup(self, request):
-        from heretostay_wagtail.core.views import handle_signup
-
-        return handle_signup(
-            request,
-            self,
-            form_class=self.form_class,
-            record=self.record,
-            throttle_scope=self.throttle_scope,
-            template=self.get_template(request),
-        )
+        """The page and its sign-up form (``core/views.py``: ``campaign_signup``)."""
+        return routes.serve(self, "signup", request)
 
     @path("thanks/", name="thanks")
     def thanks(self, request):
@@ -191,12 +184,16 @@ class CampaignPage(RoutablePageMixin, Page):
     @path("count/", name="count")
     def live_count(self, request):
         """Public JSON figures (no personal data), e.g. for embeds and scripts."""
-        from heretostay_wagtail.core.views import campaign_count
+        return routes.serve(self, "count", request)
 
-        return campaign_count(request, self)
+    @property
+    def form_class(self):
+        """The one validator of this kind of page (``SignatureForm``, ``PledgeForm``)."""
+        return routes.signup_for(self).form_class
 
     def record(self, form, ip):
-        raise NotImplementedError
+        """Store a valid ``form`` through the feature's one service."""
+        return routes.signup_for(self).record(self, form, ip)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -1,29 +1,57 @@
 """Editor panels that show campaign figures while a page is being edited.
 
-Kept free of model imports at module level so page models can use these panels.
+Free of model and feature imports, so page models can use them: a panel is told which
+admin listing to link to by URL name and permission, not by importing the admin.
 """
 
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import Panel
 
 
-class SignatureCountPanel(Panel):
-    """The live count of a petition and a link to its signatures (for those allowed)."""
+class SupporterCountPanel(Panel):
+    """A campaign's live count, and a link to its supporters for those allowed to see them.
 
-    def __init__(self, **kwargs):
+    ``listing_url_name`` is the admin listing, filtered with ``?<filter_name>=<campaign
+    key>``; the link shows only to users with ``permission``.
+    """
+
+    def __init__(
+        self,
+        listing_url_name=None,
+        filter_name=None,
+        permission=None,
+        template_name="heretostay/admin/signature_count_panel.html",
+        **kwargs,
+    ):
         kwargs.setdefault("heading", _("Signatures"))
         super().__init__(**kwargs)
+        self.listing_url_name = listing_url_name
+        self.filter_name = filter_name
+        self.permission = permission
+        self.template_name = template_name
+
+    def clone_kwargs(self):
+        kwargs = super().clone_kwargs()
+        kwargs.update(
+            listing_url_name=self.listing_url_name,
+            filter_name=self.filter_name,
+            permission=self.permission,
+            template_name=self.template_name,
+        )
+        return kwargs
 
     @property
     def clean_name(self):
         return super().clean_name or "signature_count"
 
     class BoundPanel(Panel.BoundPanel):
-        template_name = "heretostay/admin/signature_count_panel.html"
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.template_name = self.panel.template_name
 
         def get_context_data(self, parent_context=None):
-            from heretostay_wagtail.petitions.admin import VIEW_PERMISSION, signatures_url
-
             context = super().get_context_data(parent_context)
             page = self.instance
             context["saved"] = bool(page.pk)
@@ -35,6 +63,12 @@ class SignatureCountPanel(Panel):
                     total=page.supporter_count,
                     goal=page.goal,
                 )
-                if self.request and self.request.user.has_perm(VIEW_PERMISSION):
-                    context["signatures_url"] = signatures_url(page.campaign_key)
+                panel = self.panel
+                if (
+                    panel.listing_url_name
+                    and self.request
+                    and self.request.user.has_perm(panel.permission)
+                ):
+                    query = urlencode({panel.filter_name: page.campaign_key})
+                    context["signatures_url"] = f"{reverse(panel.listing_url_name)}?{query}"
             return context

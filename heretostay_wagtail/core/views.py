@@ -10,10 +10,24 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from heretostay_wagtail.core import throttling
+from heretostay_wagtail.core import routes, throttling
+from heretostay_wagtail.core.models import CampaignPage
 from heretostay_wagtail.core.privacy import client_ip
 
 THROTTLED = _("Too many attempts from your connection. Please wait a minute and try again.")
+
+
+@routes.page_view(CampaignPage, "signup")
+def campaign_signup(request, page):
+    """Any campaign page: its feature's form, recorded by its feature's service."""
+    return handle_signup(
+        request,
+        page,
+        form_class=page.form_class,
+        record=page.record,
+        throttle_scope=page.throttle_scope,
+        template=page.get_template(request),
+    )
 
 
 def handle_signup(
@@ -44,6 +58,7 @@ def handle_signup(
 MAX_AGE = 30
 
 
+@routes.page_view(CampaignPage, "count")
 @require_safe
 def campaign_count(request, page):
     progress = page.progress()

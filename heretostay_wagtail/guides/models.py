@@ -2,13 +2,9 @@
 
 import hashlib
 import json
-import posixpath
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import models
-from django.http import FileResponse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -20,6 +16,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from heretostay_wagtail.blocks import GuideBodyBlock
+from heretostay_wagtail.core import routes
 
 __all__ = [
     "RightsGuidePage",
@@ -83,43 +80,8 @@ class RightsGuidePage(RoutablePageMixin, Page):
 
     @path("pdf/", name="pdf")
     def pdf(self, request):
-        """The printable guide, cached per published revision and language."""
-        from heretostay_wagtail.guides.cards.files import storage
-
-        store = storage()
-        name = posixpath.join(
-            "heretostay/guides",
-            str(self.translation_key),
-            self.locale.language_code,
-            f"{self.live_revision_id or self.latest_revision_id or 0}.pdf",
-        )
-        if not store.exists(name):
-            name = store.save(name, ContentFile(self.render_pdf(request)))
-            _purge_other_files(store, name)
-        return FileResponse(
-            store.open(name, "rb"),
-            filename=f"{self.slug}-{self.locale.language_code}.pdf",
-            content_type="application/pdf",
-        )
-
-    def render_pdf(self, request=None):
-        from heretostay_wagtail.pdf.render import render_pdf
-
-        with translation.override(self.locale.language_code):
-            return render_pdf(self.pdf_template, {"page": self, "pdf": True}, request=request)
-
-
-def _purge_other_files(store, keep):
-    """Remove PDFs of earlier revisions of this guide in this language."""
-    folder = posixpath.dirname(keep)
-    try:
-        _dirs, names = store.listdir(folder)
-    except (NotImplementedError, FileNotFoundError, OSError):
-        return
-    for filename in names:
-        path = posixpath.join(folder, filename)
-        if path != keep:
-            store.delete(path)
+        """The printable guide (guides/views.py: cached per revision and language)."""
+        return routes.serve(self, "pdf", request)
 
 
 #: Right-to-left languages cards are published in (Django's LANGUAGES_BIDI lacks Pashto).

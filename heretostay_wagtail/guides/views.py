@@ -1,11 +1,17 @@
-"""Public downloads of defense cards (no personal data involved)."""
+"""Public downloads of defense cards and printable guides (no personal data involved)."""
 
+import posixpath
+
+from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404
+from django.utils import translation
 from django.views.decorators.http import require_GET
 
+from heretostay_wagtail.core import routes
 from heretostay_wagtail.guides.cards.files import download_filename, get_card_file, storage
 from heretostay_wagtail.guides.cards.formats import FORMATS
-from heretostay_wagtail.guides.models import DefenseCard
+from heretostay_wagtail.guides.models import DefenseCard, RightsGuidePage
+from heretostay_wagtail.pdf.render import render_pdf
 
 
 @require_GET
@@ -30,3 +36,41 @@ def card_download(request, key, language, fmt):
     response["Cache-Control"] = "public, max-age=300"
     response["Content-Language"] = card.language
     return response
+
+
+@routes.page_view(RightsGuidePage, "pdf")
+def guide_pdf(request, guide):
+    """The printable guide, cached per published revision and language."""
+    store = storage()
+    name = posixpath.join(
+        "heretostay/guides",
+        str(guide.translation_key),
+        guide.locale.language_code,
+        f"{guide.live_revision_id or guide.latest_revision_id or 0}.pdf",
+    )
+    if not store.exists(name):
+        name = store.save(name, ContentFile(render_guide_pdf(guide, request)))
+        _purge_other_files(store, name)
+    return FileResponse(
+        store.open(name, "rb"),
+        filename=f"{guide.slug}-{guide.locale.language_code}.pdf",
+        content_type="application/pdf",
+    )
+
+
+def render_guide_pdf(guide, request=None):
+    with translation.override(guide.locale.language_code):
+        return render_pdf(guide.pdf_template, {"page": guide, "pdf": True}, request=request)
+
+
+def _purge_other_files(store, keep):
+    """Remove PDFs of earlier revisions of this guide in this language."""
+    folder = posixpath.dirname(keep)
+    try:
+        _dirs, names = store.listdir(folder)
+    except (NotImplementedError, FileNotFoundError, OSError):
+        return
+    for filename in names:
+        path = posixpath.join(folder, filename)
+        if path != keep:
+            store.delete(path)

@@ -22,8 +22,9 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from heretostay_wagtail.blocks import CampaignBodyBlock
-from heretostay_wagtail.core.models import CampaignPage, Source, SupporterRecord
-from heretostay_wagtail.core.panels import SignatureCountPanel
+from heretostay_wagtail.core import routes
+from heretostay_wagtail.core.models import CampaignPage, SupporterRecord
+from heretostay_wagtail.core.panels import SupporterCountPanel
 
 __all__ = [
     "PetitionPage",
@@ -99,7 +100,12 @@ class PetitionPage(CampaignPage):
     ]
 
     content_panels = CampaignPage.content_panels + [
-        SignatureCountPanel(),
+        SupporterCountPanel(
+            heading=_("Signatures"),
+            listing_url_name="heretostay_signatures:index",
+            filter_name="petition",
+            permission="heretostay.view_signature",
+        ),
         InlinePanel(
             "targets", label=_("Targets"), min_num=1, heading=_("Who can give you what you want?")
         ),
@@ -156,22 +162,9 @@ class PetitionPage(CampaignPage):
     thanks_template = "heretostay/petition_thanks.html"
     throttle_scope = "sign"
 
-    @property
-    def form_class(self):
-        from heretostay_wagtail.petitions.forms import SignatureForm
-
-        return SignatureForm
-
-    def record(self, form, ip):
-        from heretostay_wagtail.petitions import services as signing
-
-        return signing.sign(self, form.signer_data(), source=Source.WEB, ip=ip)
-
     @path("confirm/<str:token>/", name="confirm")
     def confirm(self, request, token):
-        from heretostay_wagtail.petitions.views import confirm_signature
-
-        return confirm_signature(request, self, token)
+        return routes.serve(self, "confirm", request, token)
 
     class Meta:
         verbose_name = _("petition")

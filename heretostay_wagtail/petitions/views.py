@@ -1,15 +1,27 @@
-"""Double opt-in: the emailed link shows a button; only the POST confirms.
+"""What a petition page does for the public: take signatures and confirm them.
 
-Email scanners follow GET links, so a GET must never spend the token.
+Signing is the shared sign-up view (``core/views.py``) with ``SignatureForm`` and
+``services.sign``. Double opt-in: the emailed link shows a button; only the POST confirms,
+because email scanners follow GET links, so a GET must never spend the token.
 """
 
 from django.template.response import TemplateResponse
 
-from heretostay_wagtail.core import throttling, tokens
+from heretostay_wagtail.core import routes, throttling, tokens
+from heretostay_wagtail.core.models import Source
 from heretostay_wagtail.petitions import services as signing
-from heretostay_wagtail.petitions.models import Signature
+from heretostay_wagtail.petitions.forms import SignatureForm
+from heretostay_wagtail.petitions.models import PetitionPage, Signature
 
 
+def sign_on_page(petition, form, ip):
+    return signing.sign(petition, form.signer_data(), source=Source.WEB, ip=ip)
+
+
+routes.register_signup(PetitionPage, form_class=SignatureForm, record=sign_on_page)
+
+
+@routes.page_view(PetitionPage, "confirm")
 def confirm_signature(request, petition, token):
     public_id = tokens.read("confirm", token)
     signature = None

@@ -15,7 +15,8 @@ from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Locale, Orderable, TranslatableMixin
 from wagtail.search import index
 
-from heretostay_wagtail.core.models import CampaignPage, Source, SupporterRecord
+from heretostay_wagtail.core import routes
+from heretostay_wagtail.core.models import CampaignPage, SupporterRecord
 
 __all__ = [
     "VolunteerRole",
@@ -225,28 +226,13 @@ class PledgePage(CampaignPage):
         verbose_name = _("pledge")
         verbose_name_plural = _("pledges")
 
-    @property
-    def form_class(self):
-        from heretostay_wagtail.pledges.forms import PledgeForm
-
-        return PledgeForm
-
-    def record(self, form, ip):
-        from heretostay_wagtail.pledges import services as pledging
-
-        return pledging.pledge(self, form.pledger_data(), source=Source.WEB, ip=ip)
-
     @path("manage/<str:token>/", name="manage")
     def manage(self, request, token):
-        from heretostay_wagtail.pledges.views import manage_pledge
-
-        return manage_pledge(request, self, token)
+        return routes.serve(self, "manage", request, token)
 
     @path("unsubscribe/<str:token>/", name="unsubscribe")
     def unsubscribe(self, request, token):
-        from heretostay_wagtail.pledges.views import unsubscribe_email
-
-        return unsubscribe_email(request, self, token)
+        return routes.serve(self, "unsubscribe", request, token)
 
     def get_sms_consent_text(self):
         return self.sms_consent_text or str(

@@ -1,4 +1,6 @@
-"""Pledger self-service (signed links) and the STOP webhook an SMS provider calls.
+"""What a pledge page does for the public: take pledges (the shared sign-up view with
+``PledgeForm`` and ``services.pledge``), pledger self-service by signed links, and the
+STOP webhook an SMS provider calls.
 
 Links are emailed only to the pledger, carry no personal data and change nothing on
 GET: email scanners open links, so every change is a POST.
@@ -12,15 +14,23 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from phonenumber_field.phonenumber import to_python
 
-from heretostay_wagtail.core import throttling, tokens
+from heretostay_wagtail.core import routes, throttling, tokens
 from heretostay_wagtail.core.conf import get_setting
+from heretostay_wagtail.core.models import Source
 from heretostay_wagtail.pledges import services as pledging
-from heretostay_wagtail.pledges.forms import PledgeUpdateForm
-from heretostay_wagtail.pledges.models import Pledge
+from heretostay_wagtail.pledges.forms import PledgeForm, PledgeUpdateForm
+from heretostay_wagtail.pledges.models import Pledge, PledgePage
 
 #: Words providers and carriers treat as an opt-out (English and Spanish).
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "ALTO", "PARAR", "BAJA"}
 LINK_MAX_AGE = 60 * 60 * 24 * 365
+
+
+def pledge_on_page(page, form, ip):
+    return pledging.pledge(page, form.pledger_data(), source=Source.WEB, ip=ip)
+
+
+routes.register_signup(PledgePage, form_class=PledgeForm, record=pledge_on_page)
 
 
 def _pledge_from_token(page, purpose, token, max_age=None):
@@ -30,6 +40,7 @@ def _pledge_from_token(page, purpose, token, max_age=None):
     return Pledge.objects.filter(public_id=public_id, campaign_key=page.campaign_key).first()
 
 
+@routes.page_view(PledgePage, "manage")
 def manage_pledge(request, page, token):
     """Update roles, availability and consents, withdraw, or rejoin."""
     pledge = _pledge_from_token(page, pledging.MANAGE, token)
@@ -69,6 +80,7 @@ def manage_pledge(request, page, token):
     return TemplateResponse(request, "heretostay/pledge_manage.html", context, status=status)
 
 
+@routes.page_view(PledgePage, "unsubscribe")
 def unsubscribe_email(request, page, token):
     """The link in every alert email: a button that stops email alerts."""
     pledge = _pledge_from_token(page, pledging.UNSUBSCRIBE, token, max_age=LINK_MAX_AGE)
