@@ -109,7 +109,7 @@ class AlertCreateSerializer(StrictSerializer):
 
 def _form_data(data):
     """The admin form's fields: the campaign's source page and the default-language roles."""
-    from heretostay_wagtail.pledges.admin import default_roles
+    from heretostay_wagtail.pledges.filters import default_roles
 
     page = PledgePage.objects.filter(pk=data["campaign"]).first()
     if page is None:
@@ -153,12 +153,12 @@ class AlertList(StaffView):
         tags=["alerts"],
     )
     def post(self, request):
-        from heretostay_wagtail.pledges.admin import alert_viewset
+        from heretostay_wagtail.pledges.forms import AlertForm
 
         parse_query(request, None, paginated=False)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        form = alert_viewset.get_form_class()(data=_form_data(serializer.validated_data))
+        form = AlertForm(data=_form_data(serializer.validated_data))
         if not form.is_valid():
             raise errors.form_invalid(form, rename={"page": "campaign"})
         alert = alerts.create(form, request.user)

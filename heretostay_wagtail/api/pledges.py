@@ -339,7 +339,7 @@ class PledgerQuery(serializers.Serializer):
 
 def filter_pledgers(query):
     """The roster's filters, applied by the admin's own filter set."""
-    from heretostay_wagtail.pledges.admin import PledgeFilterSet, default_roles
+    from heretostay_wagtail.pledges.filters import PledgeFilterSet, default_roles
 
     filters = PledgeFilterSet(queryset=Pledge.objects.all())
     queryset = Pledge.objects.select_related("page").prefetch_related("roles")

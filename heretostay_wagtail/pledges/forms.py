@@ -2,12 +2,20 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.models import Locale
 
 from heretostay_wagtail.core import fields
-from heretostay_wagtail.core.models import Source
-from heretostay_wagtail.pledges.models import PLEDGE_LANGUAGES, Availability, VolunteerRole
-
-HONEYPOT = "website"
+from heretostay_wagtail.core.forms import SupporterForm
+from heretostay_wagtail.pledges.filters import default_roles
+from heretostay_wagtail.pledges.models import (
+    AREA_SEPARATORS,
+    PLEDGE_LANGUAGES,
+    Alert,
+    Availability,
+    PledgePage,
+    VolunteerRole,
+)
 
 
 def area_field(required=True):
@@ -66,34 +74,21 @@ class NetworkFieldsMixin:
             )
 
 
-class PledgeForm(NetworkFieldsMixin, forms.Form):
-    def __init__(self, page, *args, source=Source.WEB, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.page = page
-        self.source = source
+class PledgeForm(NetworkFieldsMixin, SupporterForm):
+    def add_fields(self, page):
         self.fields["name"] = fields.name_field()
         self.fields["email"] = fields.email_field()
         self.fields["phone"] = fields.phone_field(required=False, label=_("Mobile phone"))
         self.fields["area"] = area_field()
         self.add_network_fields(page)
-        if source == Source.WEB:
-            self.fields[HONEYPOT] = fields.HoneypotField()
-
-    @property
-    def is_bot(self):
-        return bool(self.data.get(HONEYPOT))
 
     def clean(self):
-        cleaned = super().clean()
-        self.clean_phone_for_sms(cleaned)
-        reason = self.page.closed_reason()
-        if reason and self.source in (Source.WEB, Source.API):
-            raise forms.ValidationError(reason, code="closed")
-        return cleaned
+        self.clean_phone_for_sms(self.cleaned_data)
+        return super().clean()
 
     def pledger_data(self):
         """Cleaned values the pledging service stores."""
-        data = {k: v for k, v in self.cleaned_data.items() if k != HONEYPOT}
+        data = self.supporter_data()
         data["phone"] = data.get("phone") or ""
         return data
 
@@ -128,3 +123,32 @@ class PledgeUpdateForm(NetworkFieldsMixin, forms.Form):
         cleaned = super().clean()
         self.clean_phone_for_sms(cleaned)
         return cleaned
+
+
+class AlertForm(WagtailAdminModelForm):
+    """The one validator of an alert: the admin's create/edit views and the API."""
+
+    class Meta:
+        model = Alert
+        fields = ["page", "message", "areas", "roles", "channel"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].queryset = default_roles()
+        self.fields["roles"].widget = forms.CheckboxSelectMultiple(
+            choices=self.fields["roles"].choices
+        )
+        self.fields["page"].queryset = PledgePage.objects.filter(locale=Locale.get_default())
+        self.fields["page"].widget = forms.Select(choices=self.fields["page"].choices)
+
+    def clean_areas(self):
+        value = self.cleaned_data["areas"]
+        areas = [a for a in AREA_SEPARATORS.split(value or "") if a]
+        if not areas:
+            raise forms.ValidationError(_("Enter at least one postal code or prefix."))
+        for area in areas:
+            if len(area) > 20 or not area.replace("-", "").isalnum():
+                raise forms.ValidationError(
+                    _("“%(area)s” is not a postal code or prefix.") % {"area": area}
+                )
+        return " ".join(areas)

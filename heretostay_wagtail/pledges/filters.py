@@ -1,0 +1,74 @@
+"""The one filter set of the network roster, used by the admin roster and the API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.models import Locale
+
+from heretostay_wagtail.pledges.models import (
+    AREA_SEPARATORS,
+    PLEDGE_LANGUAGES,
+    Availability,
+    Pledge,
+    PledgePage,
+    VolunteerRole,
+)
+
+
+def default_roles():
+    return VolunteerRole.objects.filter(locale=Locale.get_default()).order_by("sort_order", "pk")
+
+
+class PledgeFilterSet(WagtailFilterSet):
+    campaign = django_filters.ModelChoiceFilter(
+        label=_("Pledge campaign"),
+        queryset=PledgePage.objects.none(),
+        method="filter_campaign",
+    )
+    area = django_filters.CharFilter(
+        label=_("Postal code or prefix"), method="filter_area", max_length=100
+    )
+    role = django_filters.ModelChoiceFilter(
+        label=_("Role"), queryset=VolunteerRole.objects.none(), method="filter_role"
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), choices=PLEDGE_LANGUAGES, method="filter_language"
+    )
+    availability = django_filters.ChoiceFilter(
+        label=_("Availability"), choices=Availability.choices, method="filter_availability"
+    )
+    alert_sms = django_filters.BooleanFilter(label=_("Text alerts"))
+    alert_email = django_filters.BooleanFilter(label=_("Email alerts"))
+    trained = django_filters.BooleanFilter(label=_("Training completed"), method="filter_trained")
+    withdrawn = django_filters.BooleanFilter(label=_("Withdrawn"), method="filter_withdrawn")
+
+    class Meta:
+        model = Pledge
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["role"].queryset = default_roles()
+        self.filters["campaign"].queryset = PledgePage.objects.filter(locale=Locale.get_default())
+
+    def filter_campaign(self, queryset, name, value):
+        return queryset.filter(campaign_key=value.translation_key) if value else queryset
+
+    def filter_area(self, queryset, name, value):
+        prefixes = [p for p in AREA_SEPARATORS.split(value or "") if p]
+        return queryset.in_areas(prefixes) if prefixes else queryset
+
+    def filter_role(self, queryset, name, value):
+        return queryset.with_roles([value.translation_key]) if value else queryset
+
+    def filter_language(self, queryset, name, value):
+        return queryset.filter(languages__contains=f",{value},") if value else queryset
+
+    def filter_availability(self, queryset, name, value):
+        return queryset.filter(availability__contains=f",{value},") if value else queryset
+
+    def filter_trained(self, queryset, name, value):
+        return queryset if value is None else queryset.filter(trained_at__isnull=not value)
+
+    def filter_withdrawn(self, queryset, name, value):
+        return queryset if value is None else queryset.filter(withdrawn_at__isnull=not value)
