@@ -4,17 +4,12 @@ entered from paper or imported from CSV."""
 from django import forms
 
 from heretostay_wagtail.core import fields
-from heretostay_wagtail.core.models import Source
+from heretostay_wagtail.core.forms import SupporterForm
 from heretostay_wagtail.petitions.models import FieldChoice
 
-HONEYPOT = "website"
 
-
-class SignatureForm(forms.Form):
-    def __init__(self, petition, *args, source=Source.WEB, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.petition = petition
-        self.source = source
+class SignatureForm(SupporterForm):
+    def add_fields(self, petition):
         self.fields["name"] = fields.name_field()
         self.fields["email"] = fields.email_field()
         if petition.ask_postal_code != FieldChoice.OFF:
@@ -32,23 +27,10 @@ class SignatureForm(forms.Form):
         self.fields["opt_in"] = forms.BooleanField(
             label=petition.get_consent_text(), required=False, initial=False
         )
-        if source == Source.WEB:
-            self.fields[HONEYPOT] = fields.HoneypotField()
-
-    @property
-    def is_bot(self):
-        return bool(self.data.get(HONEYPOT))
-
-    def clean(self):
-        cleaned = super().clean()
-        reason = self.petition.closed_reason()
-        if reason and self.source in (Source.WEB, Source.API):
-            raise forms.ValidationError(reason, code="closed")
-        return cleaned
 
     def signer_data(self):
         """Cleaned values the signing service stores."""
-        data = {k: v for k, v in self.cleaned_data.items() if k != HONEYPOT}
+        data = self.supporter_data()
         data.setdefault("postal_code", "")
         data.setdefault("comment", "")
         data["phone"] = data.get("phone") or ""

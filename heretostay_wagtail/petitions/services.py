@@ -4,29 +4,20 @@ The page form, the API, paper entry and CSV import all call :func:`sign`, so ded
 consent records, counting and confirmation emails live here once.
 """
 
-from dataclasses import dataclass
-
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 
+from heretostay_wagtail.core import recording
 from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.core.models import CampaignCounter, Source
-from heretostay_wagtail.core.privacy import hash_ip, normalize_email
 from heretostay_wagtail.petitions.models import Signature
 
 #: Sources whose supporter proves their email by clicking a link (when double opt-in is on).
 SELF_SERVICE_SOURCES = (Source.WEB, Source.API)
 
 
-@dataclass
-class SigningResult:
-    signature: Signature
-    created: bool
-
-    @property
-    def duplicate(self):
-        return not self.created
+#: What ``sign`` returns: ``.signature``, ``.created`` and ``.duplicate``.
+SigningResult = recording.Recorded
 
 
 def needs_confirmation(source):
@@ -56,41 +47,28 @@ def sign(
     now = when or timezone.now()
     confirmed = not needs_confirmation(source)
     opted_in = bool(data.get("opt_in"))
-    signature = Signature(
-        campaign_key=petition.campaign_key,
-        page=petition,
-        language=(language or get_language() or petition.locale.language_code)[:15],
-        name=data["name"],
-        email=data["email"],
-        email_normalized=normalize_email(data["email"]),
+    signature = recording.build(
+        Signature,
+        petition,
+        data,
+        source=source,
+        ip=ip,
+        language=language,
+        when=now,
         postal_code=data.get("postal_code", ""),
         phone=data.get("phone") or "",
         comment=data.get("comment", ""),
-        source=source,
-        created_at=now,
         confirmed_at=now if confirmed else None,
         opted_in=opted_in,
         consent_text=str(consent_text or petition.get_consent_text()) if opted_in else "",
         consent_given_at=now if opted_in else None,
-        ip_hash=hash_ip(ip),
         entered_by=entered_by,
         sheet_code=sheet_code,
     )
-    try:
-        with transaction.atomic():
-            signature.save()
-            if confirmed:
-                CampaignCounter.add(petition.campaign_key, count=1)
-    except IntegrityError:
-        existing = Signature.objects.get(
-            campaign_key=petition.campaign_key, email_normalized=signature.email_normalized
-        )
-        if not existing.is_confirmed and needs_confirmation(source):
-            _queue_confirmation(existing)
-        return SigningResult(existing, created=False)
-    if not confirmed:
-        _queue_confirmation(signature)
-    return SigningResult(signature, created=True)
+    result = recording.save(signature, counted=confirmed)
+    if needs_confirmation(source) and not result.record.is_confirmed:
+        _queue_confirmation(result.record)
+    return result
 
 
 def confirm(signature):

@@ -6,18 +6,15 @@ transaction; rejoining puts it back.
 """
 
 import logging
-from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from heretostay_wagtail.core import emails, tokens
+from heretostay_wagtail.core import emails, recording, tokens
 from heretostay_wagtail.core.models import CampaignCounter, Source
-from heretostay_wagtail.core.privacy import hash_ip, normalize_email
 from heretostay_wagtail.core.tasks import retry_later
 from heretostay_wagtail.pledges.models import Pledge, encode_codes
 
@@ -28,14 +25,8 @@ MANAGE = "pledge-manage"
 UNSUBSCRIBE = "pledge-unsubscribe"
 
 
-@dataclass
-class PledgeResult:
-    pledge: Pledge
-    created: bool
-
-    @property
-    def duplicate(self):
-        return not self.created
+#: What ``pledge`` returns: ``.pledge``, ``.created`` and ``.duplicate``.
+PledgeResult = recording.Recorded
 
 
 def _consent(pledge, kind, wanted, text, now):
@@ -59,39 +50,28 @@ def pledge(page, data, *, source=Source.WEB, ip="", language=None, when=None, no
     sends no email.
     """
     now = when or timezone.now()
-    record = Pledge(
-        campaign_key=page.campaign_key,
-        page=page,
-        language=(language or get_language() or page.locale.language_code)[:15],
-        name=data["name"],
-        email=data["email"],
-        email_normalized=normalize_email(data["email"]),
+    record = recording.build(
+        Pledge,
+        page,
+        data,
+        source=source,
+        ip=ip,
+        language=language,
+        when=now,
         phone=data.get("phone") or "",
         area=data["area"],
         languages=encode_codes(data.get("languages") or []),
         availability=encode_codes(data.get("availability") or []),
-        source=source,
-        created_at=now,
         confirmed_at=now,
-        ip_hash=hash_ip(ip),
     )
     _consent(record, "sms", data.get("alert_sms"), page.get_sms_consent_text(), now)
     _consent(record, "email", data.get("alert_email"), page.get_email_consent_text(), now)
-    try:
-        with transaction.atomic():
-            record.save()
-            record.roles.set(data.get("roles") or [])
-            CampaignCounter.add(page.campaign_key, count=1)
-    except IntegrityError:
-        existing = Pledge.objects.get(
-            campaign_key=page.campaign_key, email_normalized=record.email_normalized
-        )
-        if notify:
-            _queue_manage_link(existing, repeat=True)
-        return PledgeResult(existing, created=False)
+    result = recording.save(
+        record, counted=True, then=lambda saved: saved.roles.set(data.get("roles") or [])
+    )
     if notify:
-        _queue_manage_link(record, repeat=False)
-    return PledgeResult(record, created=True)
+        _queue_manage_link(result.record, repeat=result.duplicate)
+    return result
 
 
 def update(record, data, *, when=None):
