@@ -1,45 +1,29 @@
 """The signatures listing in the Wagtail admin: filter, search, export, delete.
 
 Built on Wagtail's ``ModelViewSet`` so it looks and behaves like the rest of the admin,
-with three changes: it is read-only (signatures are created only by ``signing.sign``),
+with three changes: it is read-only (signatures are created only by ``services.sign``;
+``core.admin.SupporterPermissionPolicy`` refuses add and change),
 exports go through ``exports.export_supporters`` (permission, audit log, streaming,
 formula neutralization) instead of Wagtail's in-memory spreadsheet export, and deletions
 are written to the audit log.
 """
 
-import django_filters
-from django import forms
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.models import Locale, Site
 
 from heretostay_wagtail.core import audit, exports
-from heretostay_wagtail.core.models import Source
+from heretostay_wagtail.core.admin import SupporterViewSet, register_supporter_policy
+from heretostay_wagtail.petitions.filters import SignatureFilterSet
 from heretostay_wagtail.petitions.models import PetitionPage, Signature
 
 EXPORT_PERMISSION = "heretostay.export_signature"
 VIEW_PERMISSION = "heretostay.view_signature"
-
-
-def petition_choices():
-    """One choice per campaign, titled in the default language when it exists there."""
-    default_locale_id = Locale.get_default().pk
-    titles = {}
-    for key, title, locale_id in PetitionPage.objects.order_by("title").values_list(
-        "translation_key", "title", "locale_id"
-    ):
-        if key not in titles or locale_id == default_locale_id:
-            titles[key] = title
-    return sorted(((str(key), title) for key, title in titles.items()), key=lambda c: c[1])
 
 
 def petition_for_campaign(campaign_key):
@@ -55,50 +39,7 @@ def _describe(value):
     return value
 
 
-class SignatureFilterSet(WagtailFilterSet):
-    petition = django_filters.ChoiceFilter(
-        label=_("Petition"),
-        field_name="campaign_key",
-        choices=petition_choices,
-        empty_label=_("All petitions"),
-        widget=forms.Select,
-    )
-    signed = django_filters.DateFromToRangeFilter(
-        label=_("Signed"), field_name="created_at", widget=DateRangePickerWidget
-    )
-    source = django_filters.ChoiceFilter(
-        label=_("Source"), choices=Source.choices, empty_label=_("All"), widget=forms.RadioSelect
-    )
-    confirmed = django_filters.BooleanFilter(
-        label=_("Confirmed"),
-        field_name="confirmed_at",
-        lookup_expr="isnull",
-        exclude=True,
-        widget=BooleanRadioSelect,
-    )
-    opted_in = django_filters.BooleanFilter(
-        label=_("Joined mailing list"), widget=BooleanRadioSelect
-    )
-
-    class Meta:
-        model = Signature
-        fields = []
-
-
-class ReadOnlyMixin:
-    """Signatures are never typed in here: hide add, edit and copy everywhere."""
-
-    def get_edit_url(self, *args, **kwargs):
-        return None
-
-    def get_copy_url(self, *args, **kwargs):
-        return None
-
-    def get_add_url(self, *args, **kwargs):
-        return None
-
-
-class SignatureIndexView(ReadOnlyMixin, generic.IndexView):
+class SignatureIndexView(generic.IndexView):
     any_permission_required = ["view"]
 
     def get_base_queryset(self):
@@ -161,15 +102,8 @@ class SignatureIndexView(ReadOnlyMixin, generic.IndexView):
         )
 
 
-class SignatureInspectView(ReadOnlyMixin, generic.InspectView):
+class SignatureInspectView(generic.InspectView):
     any_permission_required = ["view"]
-
-
-class NoFormView(generic.CreateView):
-    """Stands in for add / edit / copy: signatures only come from the signing service."""
-
-    def dispatch(self, request, *args, **kwargs):
-        raise PermissionDenied
 
 
 class SignatureDeleteView(generic.DeleteView):
@@ -191,7 +125,11 @@ class SignatureDeleteView(generic.DeleteView):
             signature.delete()  # the post_delete signal keeps the counter exact
 
 
-class SignatureViewSet(ModelViewSet):
+# Signatures are never typed in or changed here: only ``services.sign`` makes them.
+register_supporter_policy(Signature, refused=("add", "change"))
+
+
+class SignatureViewSet(SupporterViewSet):
     model = Signature
     icon = "form"
     menu_label = _("Signatures")
@@ -201,12 +139,9 @@ class SignatureViewSet(ModelViewSet):
     name = "heretostay_signatures"
     index_view_class = SignatureIndexView
     inspect_view_class = SignatureInspectView
-    add_view_class = NoFormView
-    edit_view_class = NoFormView
     delete_view_class = SignatureDeleteView
     inspect_view_enabled = True
     index_results_template_name = "heretostay/admin/signatures_results.html"
-    copy_view_enabled = False
     form_fields = []
     list_display = [
         "name",
@@ -220,7 +155,6 @@ class SignatureViewSet(ModelViewSet):
     ]
     filterset_class = SignatureFilterSet
     search_fields = ["name", "email"]
-    search_backend_name = None
     inspect_view_fields = [
         "name",
         "email",

@@ -4,8 +4,6 @@ Alerts follow draft -> verified -> sent; the views below only call the service i
 ``heretostay_wagtail.pledges.alerts``, which enforces the two-person rule and idempotent dispatch.
 """
 
-import django_filters
-from django import forms
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,8 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from wagtail import hooks
 from wagtail.admin import messages
-from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
@@ -27,25 +23,22 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.models import Locale
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from heretostay_wagtail.core import audit, exports
+from heretostay_wagtail.core.admin import SupporterViewSet, register_supporter_policy
 from heretostay_wagtail.pledges import alerts
 from heretostay_wagtail.pledges import services as pledging
+from heretostay_wagtail.pledges.filters import PledgeFilterSet, default_roles
+from heretostay_wagtail.pledges.forms import AlertForm
 from heretostay_wagtail.pledges.models import (
-    AREA_SEPARATORS,
-    PLEDGE_LANGUAGES,
     Alert,
     AlertDelivery,
     AlertStatus,
-    Availability,
     Pledge,
-    PledgePage,
     VolunteerRole,
 )
-from heretostay_wagtail.pledges.models import VolunteerRole as Role
 
 EXPORT_PERMISSION = "heretostay.export_pledge"
 
@@ -64,66 +57,7 @@ class VolunteerRoleViewSet(SnippetViewSet):
 register_snippet(VolunteerRoleViewSet)
 
 
-def default_roles():
-    return Role.objects.filter(locale=Locale.get_default()).order_by("sort_order", "pk")
-
-
 # -- Roster ---------------------------------------------------------------------------
-
-
-class PledgeFilterSet(WagtailFilterSet):
-    campaign = django_filters.ModelChoiceFilter(
-        label=_("Pledge campaign"),
-        queryset=PledgePage.objects.none(),
-        method="filter_campaign",
-    )
-    area = django_filters.CharFilter(
-        label=_("Postal code or prefix"), method="filter_area", max_length=100
-    )
-    role = django_filters.ModelChoiceFilter(
-        label=_("Role"), queryset=Role.objects.none(), method="filter_role"
-    )
-    language = django_filters.ChoiceFilter(
-        label=_("Language"), choices=PLEDGE_LANGUAGES, method="filter_language"
-    )
-    availability = django_filters.ChoiceFilter(
-        label=_("Availability"), choices=Availability.choices, method="filter_availability"
-    )
-    alert_sms = django_filters.BooleanFilter(label=_("Text alerts"))
-    alert_email = django_filters.BooleanFilter(label=_("Email alerts"))
-    trained = django_filters.BooleanFilter(label=_("Training completed"), method="filter_trained")
-    withdrawn = django_filters.BooleanFilter(label=_("Withdrawn"), method="filter_withdrawn")
-
-    class Meta:
-        model = Pledge
-        fields = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["role"].queryset = default_roles()
-        self.filters["campaign"].queryset = PledgePage.objects.filter(locale=Locale.get_default())
-
-    def filter_campaign(self, queryset, name, value):
-        return queryset.filter(campaign_key=value.translation_key) if value else queryset
-
-    def filter_area(self, queryset, name, value):
-        prefixes = [p for p in AREA_SEPARATORS.split(value or "") if p]
-        return queryset.in_areas(prefixes) if prefixes else queryset
-
-    def filter_role(self, queryset, name, value):
-        return queryset.with_roles([value.translation_key]) if value else queryset
-
-    def filter_language(self, queryset, name, value):
-        return queryset.filter(languages__contains=f",{value},") if value else queryset
-
-    def filter_availability(self, queryset, name, value):
-        return queryset.filter(availability__contains=f",{value},") if value else queryset
-
-    def filter_trained(self, queryset, name, value):
-        return queryset if value is None else queryset.filter(trained_at__isnull=not value)
-
-    def filter_withdrawn(self, queryset, name, value):
-        return queryset if value is None else queryset.filter(withdrawn_at__isnull=not value)
 
 
 def roles_text(pledge):
@@ -242,7 +176,11 @@ def export_roster(request):
     )
 
 
-class RosterViewSet(ModelViewSet):
+# Pledges come only from ``services.pledge``; organizers may record training (change).
+register_supporter_policy(Pledge)
+
+
+class RosterViewSet(SupporterViewSet):
     model = Pledge
     icon = "group"
     menu_label = _("Network roster")
@@ -253,7 +191,6 @@ class RosterViewSet(ModelViewSet):
     delete_view_class = RosterDeleteView
     inspect_view_fields_exclude = ["ip_hash", "email_normalized", "area_normalized"]
     filterset_class = PledgeFilterSet
-    copy_view_enabled = False
     inspect_view_enabled = True
     form_fields = ["trained_at", "training_notes"]
     search_fields = ["name", "email", "area"]
@@ -274,15 +211,8 @@ class RosterViewSet(ModelViewSet):
         DateColumn("created_at", label=_("Pledged"), sort_key="created_at"),
     ]
 
-    @property
-    def search_backend_name(self):
-        return None  # plain database search: supporter data stays out of search indexes
-
-    def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(add_url_name=None, **kwargs)
-
     def get_urlpatterns(self):
-        return [p for p in super().get_urlpatterns() if p.name not in ("add", "copy")] + [
+        return super().get_urlpatterns() + [
             path("summary/", RosterSummaryView.as_view(), name="summary"),
             path("export/", export_roster, name="export"),
         ]
@@ -292,29 +222,6 @@ roster_viewset = RosterViewSet()
 
 
 # -- Alerts -------------------------------------------------------------------------------
-
-
-class AlertForm(WagtailAdminModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["roles"].queryset = default_roles()
-        self.fields["roles"].widget = forms.CheckboxSelectMultiple(
-            choices=self.fields["roles"].choices
-        )
-        self.fields["page"].queryset = PledgePage.objects.filter(locale=Locale.get_default())
-        self.fields["page"].widget = forms.Select(choices=self.fields["page"].choices)
-
-    def clean_areas(self):
-        value = self.cleaned_data["areas"]
-        areas = [a for a in AREA_SEPARATORS.split(value or "") if a]
-        if not areas:
-            raise forms.ValidationError(_("Enter at least one postal code or prefix."))
-        for area in areas:
-            if len(area) > 20 or not area.replace("-", "").isalnum():
-                raise forms.ValidationError(
-                    _("“%(area)s” is not a postal code or prefix.") % {"area": area}
-                )
-        return " ".join(areas)
 
 
 ALERT_PANELS = [

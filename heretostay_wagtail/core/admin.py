@@ -1,0 +1,47 @@
+"""What every supporter listing in the Wagtail admin shares.
+
+Supporter records (signatures, pledges) are created only by their feature's service,
+which validates, dedupes, counts and records consent. So the admin never offers to add
+one, whatever permissions a group holds: ``SupporterPermissionPolicy`` refuses the
+actions a listing must not offer, and Wagtail's generic views then hide their buttons
+and refuse their URLs. One mechanism for every supporter listing.
+"""
+
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+
+class SupporterPermissionPolicy(ModelPermissionPolicy):
+    """Django model permissions, less the actions in ``refused`` (for everyone)."""
+
+    def __init__(self, model, *, refused=("add",), **kwargs):
+        super().__init__(model, **kwargs)
+        self.refused = frozenset(refused)
+
+    def user_has_permission(self, user, action):
+        return action not in self.refused and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        allowed = [action for action in actions if action not in self.refused]
+        return bool(allowed) and super().user_has_any_permission(user, allowed)
+
+    def users_with_any_permission(self, actions):
+        allowed = [action for action in actions if action not in self.refused]
+        if not allowed:
+            return self.user_model.objects.none()
+        return super().users_with_any_permission(allowed)
+
+
+def register_supporter_policy(model, refused=("add",)):
+    """Register ``model``'s policy with Wagtail, so every admin view uses it."""
+    policy = SupporterPermissionPolicy(model, refused=refused)
+    register_permission_policy(model, policy)
+    return policy
+
+
+class SupporterViewSet(ModelViewSet):
+    """A listing of supporter records; register the model's policy first."""
+
+    copy_view_enabled = False
+    search_backend_name = None  # plain database search: supporter data stays out of indexes
