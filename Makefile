@@ -15,6 +15,7 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(PY) -c "import sys, django, wagtail; print('Python', sys.version.split()[0], '| Django', django.get_version(), '| Wagtail', wagtail.__version__)"
 	$(PY) -m pytest
+	$(PY) -m pytest example_site/tests -p no:cacheprovider --ds=example_site.settings
 
 install: $(VENV)/.installed
 
@@ -26,6 +27,7 @@ $(VENV)/.installed: pyproject.toml
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Regenerate and compile translation catalogues after changing strings.

@@ -38,8 +38,8 @@ def make_site():
     """A home page and a live petition, like the test fixtures."""
     from wagtail.models import Locale, Page, Site
 
-    from example_site.home.models import HomePage
     from heretostay_wagtail.models import PetitionPage, PetitionTarget
+    from tests.testapp.models import HomePage
 
     en, _ = Locale.objects.get_or_create(language_code="en")
     root = Page.get_first_root_node()

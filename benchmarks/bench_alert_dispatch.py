@@ -32,8 +32,8 @@ def build_network(n):
     from django.utils import timezone
     from wagtail.models import Locale, Page, Site
 
-    from example_site.home.models import HomePage
     from heretostay_wagtail.models import CampaignCounter, Pledge, PledgePage, VolunteerRole
+    from tests.testapp.models import HomePage
 
     en, _ = Locale.objects.get_or_create(language_code="en")
     root = Page.get_first_root_node()

@@ -39,9 +39,9 @@ def run():
     from rest_framework.test import APIClient
     from wagtail.models import Locale, Page, Site
 
-    from example_site.home.models import HomePage
     from heretostay_wagtail.models import Signature, Source
     from tests.conftest import grant, make_petition
+    from tests.testapp.models import HomePage
 
     en, _ = Locale.objects.get_or_create(language_code="en")
     home = Page.get_first_root_node().add_child(

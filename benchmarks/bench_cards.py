@@ -19,9 +19,9 @@ django.setup()
 from django.test.utils import override_settings  # noqa: E402
 from wagtail.models import Locale  # noqa: E402
 
-from example_site.demo.content.guides import SAMPLE_CARDS  # noqa: E402
 from heretostay_wagtail.guides.cards import files  # noqa: E402
 from heretostay_wagtail.guides.cards.formats import FORMATS  # noqa: E402
+from heretostay_wagtail.guides.samples import SAMPLE_CARDS  # noqa: E402
 from heretostay_wagtail.models import DefenseCard  # noqa: E402
 
 

@@ -108,9 +108,9 @@ def setup_petition(size, mix=0.0):
     from django.utils import timezone
     from wagtail.models import Locale, Page, Site
 
-    from example_site.home.models import HomePage
     from heretostay_wagtail.models import CampaignCounter, Signature, Source
     from tests.conftest import make_petition
+    from tests.testapp.models import HomePage
 
     call_command("migrate", verbosity=0)
     Locale.objects.get_or_create(language_code="en")

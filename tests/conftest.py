@@ -5,9 +5,9 @@ from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from wagtail.models import Locale, Page, Site
 
-from example_site.demo.localize import translate
-from example_site.home.models import HomePage
+from heretostay_wagtail.core.localize import translate
 from heretostay_wagtail.models import PetitionPage, PetitionTarget
+from tests.testapp.models import HomePage
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,9 @@
 """Translate content through wagtail-localize's own machinery (as an editor would).
 
-Used by the demo loader and by tests: strings are extracted into a TranslationSource,
-translations are saved as StringTranslations, and wagtail-localize builds the target.
-Strings without a translation fall back to the source text.
+Used by the demo loader, the sample content (guides/samples.py) and tests: strings are
+extracted into a TranslationSource, translations are saved as StringTranslations, and
+wagtail-localize builds the target. Strings without a translation fall back to the
+source text.
 """
 
 from django.db import transaction

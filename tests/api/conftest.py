@@ -78,7 +78,7 @@ def pledge_page(home, roles):
 @pytest.fixture
 def pledge_page_es(pledge_page, home_es, locales):
     """The Spanish translation, published."""
-    from example_site.demo.localize import translate
+    from heretostay_wagtail.core.localize import translate
 
     page = translate(
         pledge_page,
@@ -108,6 +108,6 @@ PLEDGER = {
 @pytest.fixture
 def card(locales):
     """A defense card in English and Spanish (the demo's sample card)."""
-    from example_site.demo.content.guides import load_cards
+    from heretostay_wagtail.guides.samples import load_cards
 
     return load_cards(locales["en"], languages=["es"])

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from wagtail.models import Locale, Page
 
-from example_site.demo.content.guides import GUIDE_ES, SAMPLE_CARDS, guide_body, load_cards
-from example_site.demo.localize import translate
+from heretostay_wagtail.core.localize import translate
+from heretostay_wagtail.guides.samples import GUIDE_ES, SAMPLE_CARDS, guide_body, load_cards
 from heretostay_wagtail.models import RightsGuidePage
 
 

@@ -9,11 +9,11 @@ from django.core.files.storage import storages
 from PIL import Image
 from wagtail_localize.segments.extract import extract_segments
 
-from example_site.demo.content.guides import SAMPLE_CARDS
 from heretostay_wagtail.guides.cards import files
 from heretostay_wagtail.guides.cards.formats import FORMATS
 from heretostay_wagtail.guides.cards.render import render_card
 from heretostay_wagtail.guides.models import AGENT_TEXT
+from heretostay_wagtail.guides.samples import SAMPLE_CARDS
 
 from .pdfcheck import embedded_font_coverage, page_sizes, page_texts, require_fonts
 

@@ -3,7 +3,7 @@
 import pytest
 from wagtail.models import Locale
 
-from example_site.demo.localize import translate
+from heretostay_wagtail.core.localize import translate
 from heretostay_wagtail.models import PetitionTarget
 from tests.conftest import make_petition
 

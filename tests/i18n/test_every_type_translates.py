@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 
-from example_site.demo.content.guides import GUIDE_ES, guide_body, load_cards
-from example_site.demo.localize import translate
+from heretostay_wagtail.core.localize import translate
+from heretostay_wagtail.guides.samples import GUIDE_ES, guide_body, load_cards
 from heretostay_wagtail.models import DefenseCard, RightsGuidePage, VolunteerRole
 from tests.conftest import translate_live
 from tests.pledges.conftest import STATEMENT, make_pledge_page

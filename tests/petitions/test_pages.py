@@ -7,10 +7,10 @@ from wagtail.models import GroupPagePermission, Locale, Page, Site
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from example_site.home.models import HomePage
 from heretostay_wagtail.models import PetitionPage, Source
 from heretostay_wagtail.petitions import services as signing
 from tests.conftest import make_petition
+from tests.testapp.models import HomePage
 
 
 class PetitionPageTests(WagtailPageTestCase):

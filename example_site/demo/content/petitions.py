@@ -2,9 +2,8 @@
 
 from wagtail.models import Locale
 
+from heretostay_wagtail.core.localize import translate
 from heretostay_wagtail.models import PetitionPage, PetitionTarget
-
-from ..localize import translate
 
 WHY = (
     "<p>Our neighbors should not fear that a traffic stop or a call for help ends in "

@@ -8,10 +8,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import Locale
 
+from heretostay_wagtail.core.localize import translate
 from heretostay_wagtail.models import Pledge, PledgePage, Source, VolunteerRole
 from heretostay_wagtail.pledges import services as pledging
-
-from ..localize import translate
 
 STATEMENT = "I pledge to physically show up for immigrants in my community when they need me."
 EXPLANATION = (

@@ -12,9 +12,9 @@ from django.core.management.base import BaseCommand
 from wagtail.models import Locale, Page, Site
 
 from example_site.home.models import HomePage
+from heretostay_wagtail.core.localize import translate
 
 from ...content import CONTENT_LOADERS
-from ...localize import translate
 
 
 class Command(BaseCommand):

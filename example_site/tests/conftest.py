@@ -1,0 +1,49 @@
+"""Smoke tests of the example site, with its own settings (``--ds=example_site.settings``).
+
+The demo loader runs once per session, as ``make demo`` runs it; each test then works
+on that content inside its own transaction.
+"""
+
+import io
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from wagtail.models import Locale
+
+from heretostay_wagtail.models import PetitionPage
+
+if settings.SETTINGS_MODULE != "example_site.settings":
+    raise pytest.UsageError(
+        "Run the example site's tests with its settings: "
+        "pytest example_site/tests -p no:cacheprovider --ds=example_site.settings"
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_output(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        out = io.StringIO()
+        call_command("load_demo", port="80", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _quiet_backends(settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def demo(demo_output, db):
+    return demo_output
+
+
+@pytest.fixture
+def petition(demo):
+    return PetitionPage.objects.get(locale__language_code="en", slug="sanctuary-city")
+
+
+@pytest.fixture
+def petition_es(petition):
+    return petition.get_translation(Locale.objects.get(language_code="es"))
