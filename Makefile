@@ -29,6 +29,7 @@ lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m django makemigrations --check --dry-run
 
 # Regenerate and compile translation catalogues after changing strings.
 # Run from each directory so each catalogue holds only its own strings; the gate in
