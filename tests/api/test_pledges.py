@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+from django.core import mail
 from django.http import StreamingHttpResponse
 from django.test import override_settings
 from wagtail.models.audit_log import ModelLogEntry
@@ -84,9 +85,16 @@ def test_unknown_campaign_and_unknown_parameter(api, pledge_page, petition):
 # -- pledging ----------------------------------------------------------------------------
 
 
-def test_pledge_records_through_the_pledging_service(api, pledge_page, roles):
-    response = api.post(create_url(pledge_page), PLEDGER, format="json")
+def test_pledge_records_through_the_pledging_service(
+    api, pledge_page, roles, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = api.post(create_url(pledge_page), PLEDGER, format="json")
+        assert not mail.outbox  # the manage link leaves after the commit
     assert response.status_code == 202
+    assert len(callbacks) == 1
+    [email] = mail.outbox
+    assert email.to == ["ana.pledger@example.org"] and "/manage/" in email.body
     assert response.json()["status"] == "received"
     pledge = Pledge.objects.get()
     assert pledge.source == Source.API
@@ -111,17 +119,30 @@ def test_spanish_pledger_picks_roles_by_the_same_codes(api, pledge_page_es, role
     }
 
 
-def test_new_and_repeat_pledgers_get_identical_answers(api, pledge_page, pledge_page_es):
-    first = api.post(create_url(pledge_page), PLEDGER, format="json")
+def test_new_and_repeat_pledgers_get_identical_answers(
+    api, pledge_page, pledge_page_es, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = api.post(create_url(pledge_page), PLEDGER, format="json")
     # The same person again, in the other language and with different details.
-    again = api.post(create_url(pledge_page_es), {**PLEDGER, "name": "Someone Else"}, format="json")
-    other = api.post(
-        create_url(pledge_page), {**PLEDGER, "email": "new@example.org"}, format="json"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        again = api.post(
+            create_url(pledge_page_es), {**PLEDGER, "name": "Someone Else"}, format="json"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        other = api.post(
+            create_url(pledge_page), {**PLEDGER, "email": "new@example.org"}, format="json"
+        )
     assert first.status_code == again.status_code == other.status_code == 202
     assert first.content == again.content == other.content
     assert Pledge.objects.count() == 2
     assert Pledge.objects.get(email="ana.pledger@example.org").name == "Ana Responder"
+    # Only the address's owner learns it was already used: by email, after the commit.
+    assert [(m.to, "already" in m.subject) for m in mail.outbox] == [
+        (["ana.pledger@example.org"], False),
+        (["ana.pledger@example.org"], True),
+        (["new@example.org"], False),
+    ]
 
 
 def test_validation_errors_name_each_field(api, pledge_page):

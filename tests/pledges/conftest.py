@@ -3,7 +3,7 @@
 import pytest
 from django.test import override_settings
 
-from example_site.demo.localize import translate
+from heretostay_wagtail.core.localize import translate
 from heretostay_wagtail.models import PledgePage, VolunteerRole
 from heretostay_wagtail.pledges import sms
 from tests.conftest import grant
@@ -61,18 +61,23 @@ def pledge_page(home, roles):
 
 
 @pytest.fixture
-def pledge_page_es(pledge_page, home_es, locales):
-    return translate(
-        pledge_page,
-        locales["es"],
-        {
-            "Here to stay: the pledge": "Aquí nos quedamos: el compromiso",
-            STATEMENT: (
-                "Me comprometo a presentarme físicamente por las personas inmigrantes de mi "
-                "comunidad cuando me necesiten."
-            ),
-        },
-    )
+def pledge_page_es(pledge_page, home_es, locales, django_capture_on_commit_callbacks):
+    """The Spanish translation, published: wagtail-localize publishes it on commit."""
+    with django_capture_on_commit_callbacks(execute=True):
+        page = translate(
+            pledge_page,
+            locales["es"],
+            {
+                "Here to stay: the pledge": "Aquí nos quedamos: el compromiso",
+                STATEMENT: (
+                    "Me comprometo a presentarme físicamente por las personas inmigrantes de "
+                    "mi comunidad cuando me necesiten."
+                ),
+            },
+        )
+    page.refresh_from_db()
+    assert page.live
+    return page.specific
 
 
 @pytest.fixture
@@ -101,12 +106,3 @@ def verifier(django_user_model):
         "heretostay.verify_alert",
         "heretostay.send_alert",
     )
-
-
-@pytest.fixture(autouse=True)
-def _run_on_commit_at_once(monkeypatch):
-    """Tests run inside a transaction that never commits; run on-commit work (emails,
-    dispatch) right away, as it would run after the commit in production."""
-    from django.db import transaction
-
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())

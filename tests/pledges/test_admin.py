@@ -122,7 +122,7 @@ def test_export_needs_permission_streams_neutralized_csv_and_is_audited(
 
 
 def test_alert_flow_create_verify_preview_send_and_log(
-    client, coordinator, verifier, roster, pledge_page, roles
+    client, coordinator, verifier, roster, pledge_page, roles, django_capture_on_commit_callbacks
 ):
     client.force_login(coordinator)
     response = client.post(
@@ -158,11 +158,16 @@ def test_alert_flow_create_verify_preview_send_and_log(
     send_url = reverse("heretostay_alerts:send", args=[alert.pk])
     page = client.get(send_url).content.decode()
     assert "Send to 2 people now" in page and not sms.outbox
-    client.post(send_url)
-    client.post(send_url)  # a double click
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(send_url)
+        # The dispatch is queued for after the commit: nothing is sent before it.
+        assert not sms.outbox and not AlertDelivery.objects.exists()
+    assert len(callbacks) == 1 and len(sms.outbox) == 2
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(send_url)  # a double click
+    assert not callbacks and len(sms.outbox) == 2
     alert.refresh_from_db()
     assert alert.status == AlertStatus.SENT and alert.sent_by == coordinator
-    assert len(sms.outbox) == 2
     log = client.get(reverse("heretostay_alerts:deliveries", args=[alert.pk])).content.decode()
     assert "Ana (60608)" in log and "Sent" in log
     assert AlertDelivery.objects.filter(status="sent").count() == 2

@@ -89,6 +89,22 @@ def network_live(network):
     return network
 
 
+@pytest.fixture
+def send_and_commit(django_capture_on_commit_callbacks):
+    """``alerts.send``, then commit: the dispatch is queued for after the commit, so
+    nothing is created or sent before it."""
+
+    def send(alert, user):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            alerts.send(alert, user)
+            assert not sms.outbox and not mail.outbox
+            assert not AlertDelivery.objects.filter(alert=alert).exists()
+        assert len(callbacks) == 1  # the dispatch, run at the commit
+        return alert
+
+    return send
+
+
 def emails_of(qs):
     return set(qs.values_list("email", flat=True))
 
@@ -115,7 +131,7 @@ def test_preview_counts_people_once(network_live, pledge_page, coordinator):
     assert alerts.preview(alert) == {"channels": {"sms": 2, "email": 3}, "people": 3}
 
 
-def test_two_person_rule(network_live, pledge_page, coordinator, verifier, editor):
+def test_two_person_rule(network_live, pledge_page, coordinator, verifier, editor, send_and_commit):
     alert = make_alert(pledge_page, coordinator)
     with pytest.raises(alerts.AlertError):
         alerts.verify(alert, coordinator)  # the creator
@@ -130,7 +146,7 @@ def test_two_person_rule(network_live, pledge_page, coordinator, verifier, edito
         alerts.verify(alert, verifier)  # only drafts
     with pytest.raises(PermissionDenied):
         alerts.send(alert, editor)
-    alerts.send(alert, coordinator)
+    send_and_commit(alert, coordinator)
     actions = set(ModelLogEntry.objects.values_list("action", flat=True))
     assert {
         "heretostay.alert.verify",
@@ -140,11 +156,11 @@ def test_two_person_rule(network_live, pledge_page, coordinator, verifier, edito
 
 
 def test_dispatch_sends_each_person_once_with_stop_line_in_their_language(
-    network_live, pledge_page, coordinator, verifier
+    network_live, pledge_page, coordinator, verifier, send_and_commit
 ):
     alert = make_alert(pledge_page, coordinator, channel="both")
     alerts.verify(alert, verifier)
-    alerts.send(alert, coordinator)
+    send_and_commit(alert, coordinator)
     assert sorted(m.to for m in sms.outbox) == ["+13125550101", "+13125550102"]
     bodies = {m.to: m.body for m in sms.outbox}
     assert bodies["+13125550101"].endswith("Reply STOP to stop alerts.")
@@ -182,7 +198,7 @@ def test_people_who_withdraw_after_queueing_are_skipped(network_live, pledge_pag
 
 
 def test_failing_backend_is_retried_a_bounded_number_of_times(
-    network_live, pledge_page, coordinator, verifier, settings
+    network_live, pledge_page, coordinator, verifier, settings, send_and_commit
 ):
     settings.HERETOSTAY = {
         **settings.HERETOSTAY,
@@ -191,7 +207,7 @@ def test_failing_backend_is_retried_a_bounded_number_of_times(
     failing_sms.calls.clear()
     alert = make_alert(pledge_page, coordinator, areas="60608")  # one SMS recipient
     alerts.verify(alert, verifier)
-    alerts.send(alert, coordinator)
+    send_and_commit(alert, coordinator)
     delivery = AlertDelivery.objects.get()
     assert delivery.status == DeliveryStatus.FAILED
     assert delivery.attempts == 3  # MAX_SEND_ATTEMPTS in these tests
@@ -199,7 +215,9 @@ def test_failing_backend_is_retried_a_bounded_number_of_times(
     assert len(failing_sms.calls) == 3
 
 
-def test_transient_failures_recover(network_live, pledge_page, coordinator, verifier, settings):
+def test_transient_failures_recover(
+    network_live, pledge_page, coordinator, verifier, settings, send_and_commit
+):
     settings.HERETOSTAY = {
         **settings.HERETOSTAY,
         "SMS_BACKEND": "tests.pledges.failing_sms.FailsFirstTwoCalls",
@@ -207,14 +225,14 @@ def test_transient_failures_recover(network_live, pledge_page, coordinator, veri
     failing_sms.calls.clear()
     alert = make_alert(pledge_page, coordinator, areas="60608")
     alerts.verify(alert, verifier)
-    alerts.send(alert, coordinator)
+    send_and_commit(alert, coordinator)
     delivery = AlertDelivery.objects.get()
     assert delivery.status == DeliveryStatus.SENT and delivery.attempts == 3
     assert len(sms.outbox) == 1
 
 
 def test_backend_that_reports_nothing_sent_counts_as_failure(
-    network_live, pledge_page, coordinator, verifier, settings
+    network_live, pledge_page, coordinator, verifier, settings, send_and_commit
 ):
     settings.HERETOSTAY = {
         **settings.HERETOSTAY,
@@ -222,7 +240,7 @@ def test_backend_that_reports_nothing_sent_counts_as_failure(
     }
     alert = make_alert(pledge_page, coordinator, areas="60608")
     alerts.verify(alert, verifier)
-    alerts.send(alert, coordinator)
+    send_and_commit(alert, coordinator)
     delivery = AlertDelivery.objects.get()
     assert delivery.status == DeliveryStatus.FAILED and "did not accept" in delivery.error
 

@@ -22,8 +22,25 @@ def count(page):
     return CampaignCounter.totals(page.campaign_key)["count"]
 
 
-def test_emailed_link_opens_the_form_and_saves_changes(client, pledge_page, roles):
-    pledge = make_pledge(pledge_page, roles=[roles["driver"]])
+@pytest.fixture
+def pledge_with_link(django_capture_on_commit_callbacks):
+    """Pledge, then commit: the link is emailed after the commit, never before it."""
+
+    def make(page, **kwargs):
+        sent = len(mail.outbox)
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            pledge = make_pledge(page, **kwargs)
+            assert len(mail.outbox) == sent  # nothing leaves before the commit
+        assert len(callbacks) == 1 and len(mail.outbox) == sent + 1
+        return pledge
+
+    return make
+
+
+def test_emailed_link_opens_the_form_and_saves_changes(
+    client, pledge_page, roles, pledge_with_link
+):
+    pledge = pledge_with_link(pledge_page, roles=[roles["driver"]])
     url = emailed_link()
     response = client.get(url)
     html = response.content.decode()
@@ -49,8 +66,8 @@ def test_emailed_link_opens_the_form_and_saves_changes(client, pledge_page, role
     assert pledge.alert_email_consent_at is None and pledge.alert_email_consent_text == ""
 
 
-def test_get_changes_nothing_and_bad_tokens_are_refused(client, pledge_page):
-    pledge = make_pledge(pledge_page)
+def test_get_changes_nothing_and_bad_tokens_are_refused(client, pledge_page, pledge_with_link):
+    pledge = pledge_with_link(pledge_page)
     url = emailed_link()
     client.get(url)
     pledge.refresh_from_db()
@@ -64,16 +81,18 @@ def test_get_changes_nothing_and_bad_tokens_are_refused(client, pledge_page):
     assert pledge.withdrawn_at is None
 
 
-def test_update_errors_are_shown(client, pledge_page):
-    make_pledge(pledge_page)
+def test_update_errors_are_shown(client, pledge_page, pledge_with_link):
+    pledge_with_link(pledge_page)
     response = client.post(emailed_link(), {"action": "update", "area": "", "alert_sms": "on"})
     html = response.content.decode()
     assert response.status_code == 400
     assert "Enter a mobile phone number" in html
 
 
-def test_withdraw_uncounts_and_removes_from_alerts_then_rejoin(client, pledge_page):
-    pledge = make_pledge(pledge_page)
+def test_withdraw_uncounts_and_removes_from_alerts_then_rejoin(
+    client, pledge_page, pledge_with_link
+):
+    pledge = pledge_with_link(pledge_page)
     assert count(pledge_page) == 1
     url = emailed_link()
     response = client.post(url, {"action": "withdraw"})
@@ -94,8 +113,8 @@ def test_withdraw_uncounts_and_removes_from_alerts_then_rejoin(client, pledge_pa
     assert count(pledge_page) == 1
 
 
-def test_manage_page_in_spanish(client, pledge_page, pledge_page_es):
-    make_pledge(pledge_page_es, language="es")
+def test_manage_page_in_spanish(client, pledge_page, pledge_page_es, pledge_with_link):
+    pledge_with_link(pledge_page_es, language="es")
     response = client.get(emailed_link())
     assert "/es/" in emailed_link()
     assert "Guardar mis opciones" in response.content.decode()

@@ -36,10 +36,15 @@ def test_page_shows_statement_and_unticked_consents(client, pledge_page):
         assert forbidden not in html.lower()
 
 
-def test_pledge_in_english_records_everything_and_counts(client, pledge_page, roles):
-    response = client.post(
-        pledge_page.url, form_data(roles=[roles["driver"], roles["interpreter"]])
-    )
+def test_pledge_in_english_records_everything_and_counts(
+    client, pledge_page, roles, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(
+            pledge_page.url, form_data(roles=[roles["driver"], roles["interpreter"]])
+        )
+        assert not mail.outbox  # the manage link is emailed after the commit
+    assert len(callbacks) == 1
     assert response.status_code == 302
     assert response["Location"].endswith("/thanks/")
     pledge = Pledge.objects.get()
@@ -58,17 +63,20 @@ def test_pledge_in_english_records_everything_and_counts(client, pledge_page, ro
 
 
 def test_pledge_in_spanish_counts_on_the_same_campaign(
-    client, pledge_page, pledge_page_es, roles_es
+    client, pledge_page, pledge_page_es, roles_es, django_capture_on_commit_callbacks
 ):
-    client.post(pledge_page.url, form_data(email="uno@example.org"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(pledge_page.url, form_data(email="uno@example.org"))
     page = client.get(pledge_page_es.url)
     html = page.content.decode()
     assert "Me comprometo a presentarme" in html
     assert "Conductor" in html  # the role names in Spanish
-    response = client.post(
-        pledge_page_es.url, form_data(email="dos@example.org", roles=[roles_es["driver"]])
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            pledge_page_es.url, form_data(email="dos@example.org", roles=[roles_es["driver"]])
+        )
     assert response.status_code == 302
+    assert len(mail.outbox) == 2
     spanish = Pledge.objects.get(email_normalized="dos@example.org")
     assert spanish.language == "es" and spanish.campaign_key == pledge_page.campaign_key
     assert "Tu compromiso" in mail.outbox[-1].subject
@@ -84,11 +92,15 @@ def test_consent_is_opt_in(client, pledge_page):
     assert pledge.alert_sms_consent_text == "" and pledge.alert_sms_consent_at is None
 
 
-def test_repeat_email_same_response_no_change(client, pledge_page, pledge_page_es):
-    first = client.post(pledge_page.url, form_data(area="60608"))
-    again = client.post(
-        pledge_page_es.url, form_data(email=" ana@EXAMPLE.org", area="99999", name="Someone")
-    )
+def test_repeat_email_same_response_no_change(
+    client, pledge_page, pledge_page_es, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(pledge_page.url, form_data(area="60608"))
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(
+            pledge_page_es.url, form_data(email=" ana@EXAMPLE.org", area="99999", name="Someone")
+        )
     assert first.status_code == again.status_code == 302
     assert first["Location"].rsplit("/", 2)[-2] == again["Location"].rsplit("/", 2)[-2]
     pledge = Pledge.objects.get()
@@ -135,9 +147,11 @@ def test_overlong_area_rejected(client, pledge_page):
     assert Pledge.objects.count() == 0
 
 
-def test_honeypot_is_ignored_quietly(client, pledge_page):
-    response = client.post(pledge_page.url, form_data(website="http://spam.example"))
+def test_honeypot_is_ignored_quietly(client, pledge_page, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(pledge_page.url, form_data(website="http://spam.example"))
     assert response.status_code == 302
+    assert not callbacks  # nothing queued for after the commit either
     assert Pledge.objects.count() == 0 and len(mail.outbox) == 0
 
 
