@@ -6,10 +6,12 @@ Nothing is fetched over the network at all: site URLs are read from Django's sta
 finders and storage directly.
 """
 
+import mimetypes
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -53,20 +55,25 @@ class SafeURLFetcher(URLFetcher):
         if parts.netloc != urlsplit(BASE_URL).netloc and parts.netloc not in _site_hosts():
             raise FetchRefused(f"Refused to fetch {url!r}")
         path = unquote(parts.path)
-        if ".." in path.split("/"):
+        if ".." in path.split("/") or "\\" in path:
             raise FetchRefused(f"Refused to fetch {url!r}")
         static_prefix = _path_prefix(settings.STATIC_URL)
         media_prefix = _path_prefix(getattr(settings, "MEDIA_URL", None))
+        if static_prefix and path.startswith(static_prefix):
+            read, name = _read_static, path[len(static_prefix) :]
+        elif media_prefix and path.startswith(media_prefix):
+            read, name = _read_media, path[len(media_prefix) :]
+        else:
+            raise FetchRefused(f"Refused to fetch {url!r}")
+        if not name or name.startswith("/"):
+            # "/static//etc/passwd": an absolute path after the prefix is never a file of ours.
+            raise FetchRefused(f"Refused to fetch {url!r}")
         try:
-            if static_prefix and path.startswith(static_prefix):
-                data = _read_static(path[len(static_prefix) :])
-            elif media_prefix and path.startswith(media_prefix):
-                data = _read_media(path[len(media_prefix) :])
-            else:
-                raise FetchRefused(f"Refused to fetch {url!r}")
-        except (OSError, FileNotFoundError) as exc:
+            data = read(name)
+        except (OSError, SuspiciousFileOperation) as exc:
             raise FetchRefused(f"Not found: {url!r}") from exc
-        return URLFetcherResponse(url, data)
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, data, headers={"Content-Type": content_type})
 
 
 def _site_hosts():
