@@ -3,9 +3,20 @@ from importlib import import_module
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-#: Feature folders whose ``signals`` and ``views`` modules connect receivers and
-#: register page-route views at start-up (see ``core/routes.py``).
+#: Feature folders, each with its ``models`` (gathered by ``heretostay_wagtail.models``).
 FEATURES = ("petitions", "pledges", "guides", "paper")
+
+#: Imported at start-up: signal receivers, and the views that register the page routes
+#: page models delegate to (``core/routes.py``).
+READY_MODULES = (
+    "core.views",
+    "petitions.signals",
+    "petitions.views",
+    "pledges.signals",
+    "pledges.views",
+    "guides.views",
+    "paper.signals",
+)
 
 
 class HeretostayConfig(AppConfig):
@@ -15,10 +26,5 @@ class HeretostayConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        for feature in ("core", *FEATURES):
-            for module in ("signals", "views"):
-                try:
-                    import_module(f"{self.name}.{feature}.{module}")
-                except ModuleNotFoundError as error:
-                    if error.name != f"{self.name}.{feature}.{module}":
-                        raise
+        for module in READY_MODULES:
+            import_module(f"{self.name}.{module}")

@@ -46,7 +46,7 @@ def test_nothing_counted_before_anyone_signs(petition):
 def test_sign_counts_and_records_consent(petition):
     result = signing.sign(petition, data(), source=Source.WEB, ip="203.0.113.9", language="en")
     assert result.created and not result.duplicate
-    sig = result.signature
+    sig = result.record
     assert sig.email_normalized == "rosa@example.org"
     assert sig.consent_text == str(petition.get_consent_text())
     assert sig.consent_given_at is not None and sig.source == "web"
@@ -59,7 +59,7 @@ def test_sign_counts_and_records_consent(petition):
 
 
 def test_no_consent_record_without_opt_in(petition):
-    sig = signing.sign(petition, data(opt_in=False), source=Source.WEB).signature
+    sig = signing.sign(petition, data(opt_in=False), source=Source.WEB).record
     assert sig.opted_in is False and sig.consent_text == "" and sig.consent_given_at is None
     assert counted(petition) == 1  # counted all the same
 
@@ -73,8 +73,8 @@ def test_repeat_email_is_not_counted_twice_across_translations(petition_es, peti
         language="es",
     )
     assert again.duplicate and not again.created
-    assert again.signature.pk == first.signature.pk
-    assert again.signature.name == "Rosa Parks"  # the first signature is kept as it was
+    assert again.record.pk == first.record.pk
+    assert again.record.name == "Rosa Parks"  # the first signature is kept as it was
     assert Signature.objects.count() == 1
     # Both translations are one campaign, with one count.
     assert petition_es.campaign_key == petition.campaign_key
@@ -85,7 +85,7 @@ def test_repeat_email_is_not_counted_twice_across_translations(petition_es, peti
 @override_settings(HERETOSTAY={"DOUBLE_OPT_IN": True})
 def test_double_opt_in_counts_only_after_confirmation(petition, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        sig = signing.sign(petition, data(), source=Source.WEB).signature
+        sig = signing.sign(petition, data(), source=Source.WEB).record
         assert not mail.outbox  # the confirmation email leaves after the commit
     assert sig.confirmed_at is None
     assert counted(petition) == 0
@@ -105,13 +105,13 @@ def test_paper_signatures_need_no_confirmation_with_double_opt_in(
     petition, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        sig = signing.sign(petition, data(), source=Source.PAPER).signature
+        sig = signing.sign(petition, data(), source=Source.PAPER).record
     assert sig.confirmed_at is not None and not callbacks and not mail.outbox
     assert counted(petition) == 1
 
 
 def test_deleting_a_signature_uncounts_it(petition):
-    sig = signing.sign(petition, data(), source=Source.WEB).signature
+    sig = signing.sign(petition, data(), source=Source.WEB).record
     assert counted(petition) == 1
     sig.delete()
     assert counted(petition) == 0

@@ -33,9 +33,11 @@ from heretostay_wagtail.api.petitions import (
 )
 from heretostay_wagtail.api.signatures import StrictSerializer, _audit_instance
 from heretostay_wagtail.api.throttles import PackageThrottle, PublicThrottle
+from heretostay_wagtail.core import audit
 from heretostay_wagtail.core.models import Source
 from heretostay_wagtail.core.privacy import client_ip
 from heretostay_wagtail.pledges import services as pledging
+from heretostay_wagtail.pledges.filters import PledgeFilterSet, default_roles
 from heretostay_wagtail.pledges.forms import PledgeForm
 from heretostay_wagtail.pledges.models import (
     PLEDGE_LANGUAGES,
@@ -339,8 +341,6 @@ class PledgerQuery(serializers.Serializer):
 
 def filter_pledgers(query):
     """The roster's filters, applied by the admin's own filter set."""
-    from heretostay_wagtail.pledges.filters import PledgeFilterSet, default_roles
-
     filters = PledgeFilterSet(queryset=Pledge.objects.all())
     queryset = Pledge.objects.select_related("page").prefetch_related("roles")
     if "campaign" in query:
@@ -430,8 +430,6 @@ class PledgerList(StaffView):
         tags=["pledges"],
     )
     def get(self, request):
-        from heretostay_wagtail.core import audit
-
         query = self.query()
         queryset = filter_pledgers(query).order_by("-created_at", "-pk")
         page = self.paginate_queryset(queryset)

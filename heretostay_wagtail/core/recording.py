@@ -29,15 +29,6 @@ class Recorded:
     def duplicate(self):
         return not self.created
 
-    # The feature's own name for the record, for readable call sites.
-    @property
-    def signature(self):
-        return self.record
-
-    @property
-    def pledge(self):
-        return self.record
-
 
 def build(model, page, data, *, source, ip="", language=None, when=None, **fields):
     """An unsaved ``model`` record of ``page``'s campaign from validated ``data``."""

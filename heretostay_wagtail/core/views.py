@@ -19,40 +19,27 @@ THROTTLED = _("Too many attempts from your connection. Please wait a minute and 
 
 @routes.page_view(CampaignPage, "signup")
 def campaign_signup(request, page):
-    """Any campaign page: its feature's form, recorded by its feature's service."""
-    return handle_signup(
-        request,
-        page,
-        form_class=page.form_class,
-        record=page.record,
-        throttle_scope=page.throttle_scope,
-        template=page.get_template(request),
-    )
-
-
-def handle_signup(
-    request, page, *, form_class, record, throttle_scope, template, extra_context=None
-):
-    """Render ``form_class`` for ``page``; on a valid POST call ``record(form, ip)``."""
+    """Render the page's form; on a valid POST record it through the feature's service."""
+    form_class = page.form_class
     status = 200
     if request.method == "POST":
         form = form_class(page, request.POST)
         if form.is_bot:
             return HttpResponseRedirect(page.url + page.reverse_subpage("thanks"))
-        if not throttling.hit(request, throttle_scope):
+        if not throttling.hit(request, page.throttle_scope):
             form.is_valid()  # keep what was typed and show field errors too
             form.add_error(None, THROTTLED)
             status = 429
         elif form.is_valid():
-            record(form, client_ip(request))
+            page.record(form, client_ip(request))
             return HttpResponseRedirect(page.url + page.reverse_subpage("thanks"))
         else:
             status = 400
     else:
         form = form_class(page)
     context = page.get_context(request)
-    context.update({"form": form, **(extra_context or {})})
-    return TemplateResponse(request, template, context, status=status)
+    context["form"] = form
+    return TemplateResponse(request, page.get_template(request), context, status=status)
 
 
 MAX_AGE = 30

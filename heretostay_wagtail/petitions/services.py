@@ -16,10 +16,6 @@ from heretostay_wagtail.petitions.models import Signature
 SELF_SERVICE_SOURCES = (Source.WEB, Source.API)
 
 
-#: What ``sign`` returns: ``.signature``, ``.created`` and ``.duplicate``.
-SigningResult = recording.Recorded
-
-
 def needs_confirmation(source):
     return get_setting("DOUBLE_OPT_IN") and source in SELF_SERVICE_SOURCES
 
@@ -41,7 +37,8 @@ def sign(
     ``consent_text`` overrides the petition's opt-in wording when the supporter agreed to
     other words, e.g. the consent line printed on a paper sheet.
 
-    Returns the new signature, or the existing one for a repeat email: callers must
+    Returns a ``core.recording.Recorded``: ``.record`` is the new signature, or the
+    existing one for a repeat email (``.created`` False). Callers must
     answer both the same way so nobody can learn who has signed.
     """
     now = when or timezone.now()

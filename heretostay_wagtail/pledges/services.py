@@ -25,10 +25,6 @@ MANAGE = "pledge-manage"
 UNSUBSCRIBE = "pledge-unsubscribe"
 
 
-#: What ``pledge`` returns: ``.pledge``, ``.created`` and ``.duplicate``.
-PledgeResult = recording.Recorded
-
-
 def _consent(pledge, kind, wanted, text, now):
     """Set one alert consent, recording the exact text and time it was given."""
     had = getattr(pledge, f"alert_{kind}")

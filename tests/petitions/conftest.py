@@ -36,7 +36,7 @@ def add_signature():
     def add(petition, source=Source.WEB, language="en", **fields):
         data = {"name": "Rosa Parks", "email": "rosa@example.org", "postal_code": "62701"}
         data.update(fields)
-        return signing.sign(petition, data, source=source, language=language).signature
+        return signing.sign(petition, data, source=source, language=language).record
 
     return add
 

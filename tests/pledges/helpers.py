@@ -18,4 +18,4 @@ def pledge_data(**kwargs):
 
 
 def make_pledge(page, language="en", **kwargs):
-    return pledging.pledge(page, pledge_data(**kwargs), language=language).pledge
+    return pledging.pledge(page, pledge_data(**kwargs), language=language).record
