@@ -23,7 +23,7 @@ from wagtail.images import get_image_model
 from wagtail.rich_text import expand_db_html
 
 from heretostay_wagtail.api import errors
-from heretostay_wagtail.api.base import PublicView, StaffView, parse_query
+from heretostay_wagtail.api.base import PublicView, StaffView, filtered, parse_query
 from heretostay_wagtail.api.exporting import SupporterExport, format_views
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.petitions import (
@@ -37,7 +37,7 @@ from heretostay_wagtail.core import audit
 from heretostay_wagtail.core.models import Source
 from heretostay_wagtail.core.privacy import client_ip
 from heretostay_wagtail.pledges import services as pledging
-from heretostay_wagtail.pledges.filters import PledgeFilterSet, default_roles
+from heretostay_wagtail.pledges.filters import PledgeFilterSet
 from heretostay_wagtail.pledges.forms import PledgeForm
 from heretostay_wagtail.pledges.models import (
     PLEDGE_LANGUAGES,
@@ -51,7 +51,6 @@ RECEIVED = _(
     "Thank you! Your pledge has been received. We are emailing you a link to update or withdraw it."
 )
 NO_PLEDGE = _("No pledge campaign with this id.")
-NO_ROLE = _("No volunteer role with this code.")
 
 VIEW_PERMISSION = "heretostay.view_pledge"
 EXPORT_PERMISSION = "heretostay.export_pledge"
@@ -340,33 +339,9 @@ class PledgerQuery(serializers.Serializer):
 
 
 def filter_pledgers(query):
-    """The roster's filters, applied by the admin's own filter set."""
-    filters = PledgeFilterSet(queryset=Pledge.objects.all())
+    """Pledgers matching the validated query: the admin roster's ``PledgeFilterSet``."""
     queryset = Pledge.objects.select_related("page").prefetch_related("roles")
-    if "campaign" in query:
-        page = PledgePage.objects.filter(pk=query["campaign"]).first()
-        if page is None:
-            raise serializers.ValidationError({"campaign": [NO_PLEDGE]})
-        queryset = filters.filter_campaign(queryset, "campaign", page)
-    if query.get("area"):
-        queryset = filters.filter_area(queryset, "area", query["area"])
-    if "role" in query:
-        role = default_roles().filter(code=query["role"]).first()
-        if role is None:
-            raise serializers.ValidationError({"role": [NO_ROLE]})
-        queryset = filters.filter_role(queryset, "role", role)
-    if "language" in query:
-        queryset = filters.filter_language(queryset, "language", query["language"])
-    if "availability" in query:
-        queryset = filters.filter_availability(queryset, "availability", query["availability"])
-    for name in ("alert_sms", "alert_email"):
-        if query.get(name) is not None:
-            queryset = queryset.filter(**{name: query[name]})
-    if query.get("trained") is not None:
-        queryset = filters.filter_trained(queryset, "trained", query["trained"])
-    if query.get("withdrawn") is not None:
-        queryset = filters.filter_withdrawn(queryset, "withdrawn", query["withdrawn"])
-    return queryset
+    return filtered(PledgeFilterSet, query, queryset)
 
 
 def _filters_for_log(query):

@@ -5,6 +5,7 @@ Signing validates through ``SignatureForm`` and records through ``signing.sign``
 Staff reads go through the same permissions and audit entries as the admin.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from heretostay_wagtail.api import errors
-from heretostay_wagtail.api.base import PublicView, StaffView, parse_query
+from heretostay_wagtail.api.base import PublicView, StaffView, filtered, parse_query
 from heretostay_wagtail.api.exporting import SupporterExport, format_views
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.petitions import ID_PARAMETER, get_petition
@@ -23,8 +24,9 @@ from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.core.models import Source
 from heretostay_wagtail.core.privacy import client_ip
 from heretostay_wagtail.petitions import services as signing
+from heretostay_wagtail.petitions.filters import SignatureFilterSet
 from heretostay_wagtail.petitions.forms import SignatureForm
-from heretostay_wagtail.petitions.models import PetitionPage, Signature
+from heretostay_wagtail.petitions.models import Signature
 
 RECEIVED = _("Thank you! Your signature has been received.")
 RECEIVED_CONFIRM = _(
@@ -235,31 +237,12 @@ class SignatureQuery(serializers.Serializer):
     source = serializers.ChoiceField(choices=Source.choices, required=False)
     confirmed = serializers.BooleanField(required=False, allow_null=True, default=None)
     opted_in = serializers.BooleanField(required=False, allow_null=True, default=None)
-    language = serializers.CharField(required=False, max_length=15)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
 
 def filter_signatures(query):
-    queryset = Signature.objects.select_related("page")
-    if "petition" in query:
-        page = PetitionPage.objects.filter(pk=query["petition"]).only("translation_key").first()
-        if page is None:
-            raise serializers.ValidationError({"petition": [_("No petition with this id.")]})
-        queryset = queryset.filter(campaign_key=page.translation_key)
-    if "campaign" in query:
-        queryset = queryset.filter(campaign_key=query["campaign"])
-    if "created_after" in query:
-        queryset = queryset.filter(created_at__gte=query["created_after"])
-    if "created_before" in query:
-        queryset = queryset.filter(created_at__lt=query["created_before"])
-    if "source" in query:
-        queryset = queryset.filter(source=query["source"])
-    if query.get("confirmed") is not None:
-        queryset = queryset.filter(confirmed_at__isnull=not query["confirmed"])
-    if query.get("opted_in") is not None:
-        queryset = queryset.filter(opted_in=query["opted_in"])
-    if query.get("language"):
-        queryset = queryset.filter(language=query["language"])
-    return queryset
+    """Signatures matching the validated query: the admin listing's ``SignatureFilterSet``."""
+    return filtered(SignatureFilterSet, query, Signature.objects.select_related("page"))
 
 
 def _audit_instance(user):

@@ -7,6 +7,8 @@ actions a listing must not offer, and Wagtail's generic views then hide their bu
 and refuse their URLs. One mechanism for every supporter listing.
 """
 
+from django.utils.functional import cached_property
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -45,3 +47,16 @@ class SupporterViewSet(ModelViewSet):
 
     copy_view_enabled = False
     search_backend_name = None  # plain database search: supporter data stays out of indexes
+
+
+class SupporterIndexView(generic.IndexView):
+    """A supporter listing filtered by the feature's one FilterSet, less the filters
+    only API clients use (the FilterSet's ``api_only``: no control for them here)."""
+
+    @cached_property
+    def filters(self):
+        filters = super().filters
+        if filters is not None:
+            for name in getattr(filters, "api_only", ()):
+                filters.form.fields.pop(name, None)
+        return filters

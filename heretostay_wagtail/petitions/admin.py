@@ -18,7 +18,11 @@ from wagtail.admin.views import generic
 from wagtail.models import Locale, Site
 
 from heretostay_wagtail.core import audit, exports
-from heretostay_wagtail.core.admin import SupporterViewSet, register_supporter_policy
+from heretostay_wagtail.core.admin import (
+    SupporterIndexView,
+    SupporterViewSet,
+    register_supporter_policy,
+)
 from heretostay_wagtail.petitions.filters import SignatureFilterSet
 from heretostay_wagtail.petitions.models import PetitionPage, Signature
 
@@ -39,7 +43,7 @@ def _describe(value):
     return value
 
 
-class SignatureIndexView(generic.IndexView):
+class SignatureIndexView(SupporterIndexView):
     any_permission_required = ["view"]
 
     def get_base_queryset(self):

@@ -1,35 +1,28 @@
-"""The one filter set of the signatures listing, used by the admin listing and the API."""
+"""The one filter set of signatures: the admin listing and the API (list, export, OSDI)
+filter through it.
+
+The admin shows the visible filters; the API's parameters are the same filters
+(``petition`` takes a page id there, ``campaign`` a campaign key, dates as ISO date-times).
+"""
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.widgets import BooleanRadioSelect
-from wagtail.models import Locale
 
+from heretostay_wagtail.core.filters import CampaignFilter
 from heretostay_wagtail.core.models import Source
 from heretostay_wagtail.petitions.models import PetitionPage, Signature
 
 
-def petition_choices():
-    """One choice per campaign, titled in the default language when it exists there."""
-    default_locale_id = Locale.get_default().pk
-    titles = {}
-    for key, title, locale_id in PetitionPage.objects.order_by("title").values_list(
-        "translation_key", "title", "locale_id"
-    ):
-        if key not in titles or locale_id == default_locale_id:
-            titles[key] = title
-    return sorted(((str(key), title) for key, title in titles.items()), key=lambda c: c[1])
-
-
 class SignatureFilterSet(WagtailFilterSet):
-    petition = django_filters.ChoiceFilter(
+    petition = CampaignFilter(
         label=_("Petition"),
-        field_name="campaign_key",
-        choices=petition_choices,
+        page_model=PetitionPage,
         empty_label=_("All petitions"),
-        widget=forms.Select,
+        error_messages={"invalid_choice": _("No petition with this id.")},
     )
     signed = django_filters.DateFromToRangeFilter(
         label=_("Signed"), field_name="created_at", widget=DateRangePickerWidget
@@ -47,6 +40,15 @@ class SignatureFilterSet(WagtailFilterSet):
     opted_in = django_filters.BooleanFilter(
         label=_("Joined mailing list"), widget=BooleanRadioSelect
     )
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), choices=settings.LANGUAGES, empty_label=_("All")
+    )
+    # API parameters (``api_only``: the admin shows no control for them).
+    campaign = CampaignFilter(page_model=PetitionPage, widget=forms.HiddenInput)
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    api_only = ("campaign", "created_after", "created_before")
 
     class Meta:
         model = Signature

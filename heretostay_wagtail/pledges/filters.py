@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.models import Locale
 
+from heretostay_wagtail.core.filters import CampaignFilter
 from heretostay_wagtail.pledges.models import (
     AREA_SEPARATORS,
     PLEDGE_LANGUAGES,
@@ -20,16 +21,20 @@ def default_roles():
 
 
 class PledgeFilterSet(WagtailFilterSet):
-    campaign = django_filters.ModelChoiceFilter(
+    campaign = CampaignFilter(
         label=_("Pledge campaign"),
-        queryset=PledgePage.objects.none(),
-        method="filter_campaign",
+        page_model=PledgePage,
+        empty_label=_("All pledge campaigns"),
+        error_messages={"invalid_choice": _("No pledge campaign with this id.")},
     )
     area = django_filters.CharFilter(
         label=_("Postal code or prefix"), method="filter_area", max_length=100
     )
-    role = django_filters.ModelChoiceFilter(
-        label=_("Role"), queryset=VolunteerRole.objects.none(), method="filter_role"
+    role = django_filters.ChoiceFilter(
+        label=_("Role"),
+        choices=lambda: [(role.code, role.name) for role in default_roles()],
+        method="filter_role",
+        error_messages={"invalid_choice": _("No volunteer role with this code.")},
     )
     language = django_filters.ChoiceFilter(
         label=_("Language"), choices=PLEDGE_LANGUAGES, method="filter_language"
@@ -46,20 +51,13 @@ class PledgeFilterSet(WagtailFilterSet):
         model = Pledge
         fields = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["role"].queryset = default_roles()
-        self.filters["campaign"].queryset = PledgePage.objects.filter(locale=Locale.get_default())
-
-    def filter_campaign(self, queryset, name, value):
-        return queryset.filter(campaign_key=value.translation_key) if value else queryset
-
     def filter_area(self, queryset, name, value):
         prefixes = [p for p in AREA_SEPARATORS.split(value or "") if p]
         return queryset.in_areas(prefixes) if prefixes else queryset
 
     def filter_role(self, queryset, name, value):
-        return queryset.with_roles([value.translation_key]) if value else queryset
+        keys = default_roles().filter(code=value).values_list("translation_key", flat=True)
+        return queryset.with_roles(list(keys)) if value else queryset
 
     def filter_language(self, queryset, name, value):
         return queryset.filter(languages__contains=f",{value},") if value else queryset

@@ -54,7 +54,7 @@ def test_roster_filters_by_area_prefix_and_role(client, coordinator, roster, rol
     html = client.get(roster_url(), {"area": "606"}).content.decode()
     assert "Ana" in html and "Beto" in html and "HYPERLINK" not in html
     html = client.get(
-        roster_url(), {"area": "606", "role": roles["interpreter"].pk}
+        roster_url(), {"area": "606", "role": roles["interpreter"].code}
     ).content.decode()
     assert "Beto" in html and "Ana" not in html
     html = client.get(roster_url(), {"language": "ht"}).content.decode()
@@ -105,7 +105,7 @@ def test_export_needs_permission_streams_neutralized_csv_and_is_audited(
     assert not ModelLogEntry.objects.filter(action="heretostay.export").exists()
     grant(coordinator, "heretostay.export_pledge")
     client.force_login(coordinator)
-    response = client.get(roster_url("export"), {"format": "csv", "role": roles["driver"].pk})
+    response = client.get(roster_url("export"), {"format": "csv", "role": roles["driver"].code})
     assert response.status_code == 200 and response.streaming
     rows = list(
         csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
