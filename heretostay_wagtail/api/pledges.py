@@ -37,6 +37,7 @@ from heretostay_wagtail.core import audit
 from heretostay_wagtail.core.models import Source
 from heretostay_wagtail.core.privacy import client_ip
 from heretostay_wagtail.pledges import services as pledging
+from heretostay_wagtail.pledges.exports import COLUMNS as PLEDGER_COLUMNS
 from heretostay_wagtail.pledges.filters import PledgeFilterSet
 from heretostay_wagtail.pledges.forms import PledgeForm
 from heretostay_wagtail.pledges.models import (
@@ -433,7 +434,7 @@ class PledgerExport(SupporterExport):
         return filter_pledgers(query).order_by("pk")
 
     def get_columns(self):
-        return pledging.export_columns()
+        return PLEDGER_COLUMNS
 
     def filters_for_log(self, query):
         return _filters_for_log(query)

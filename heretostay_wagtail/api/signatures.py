@@ -19,11 +19,12 @@ from heretostay_wagtail.api.exporting import SupporterExport, format_views
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.petitions import ID_PARAMETER, get_petition
 from heretostay_wagtail.api.throttles import ConfirmThrottle, PublicThrottle, SignThrottle
-from heretostay_wagtail.core import audit, exports, tokens
+from heretostay_wagtail.core import audit, tokens
 from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.core.models import Source
 from heretostay_wagtail.core.privacy import client_ip
 from heretostay_wagtail.petitions import services as signing
+from heretostay_wagtail.petitions.exports import COLUMNS as SIGNATURE_COLUMNS
 from heretostay_wagtail.petitions.filters import SignatureFilterSet
 from heretostay_wagtail.petitions.forms import SignatureForm
 from heretostay_wagtail.petitions.models import Signature
@@ -307,7 +308,7 @@ class SignatureExport(SupporterExport):
         return filter_signatures(query).order_by("created_at", "pk")
 
     def get_columns(self):
-        return exports.signature_columns()
+        return SIGNATURE_COLUMNS
 
     def filters_for_log(self, query):
         return _filters_for_log(query)

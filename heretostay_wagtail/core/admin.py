@@ -8,6 +8,7 @@ and refuse their URLs. One mechanism for every supporter listing.
 """
 
 from django.utils.functional import cached_property
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -60,3 +61,24 @@ class SupporterIndexView(generic.IndexView):
             for name in getattr(filters, "api_only", ()):
                 filters.form.fields.pop(name, None)
         return filters
+
+
+LISTING_COLUMNS = {"text": Column, "date": DateColumn, "boolean": BooleanColumn}
+
+
+def listing_columns(columns):
+    """An admin listing's ``list_display`` from a feature's export columns: those marked
+    ``listing``, the "title" one first. It is given by field name, so Wagtail makes it the
+    row's link with its buttons (inspect, edit, delete as permitted)."""
+    display = [column.key for column in columns if column.listing == "title"]
+    for column in columns:
+        if column.listing and column.listing != "title":
+            display.append(
+                LISTING_COLUMNS[column.listing](
+                    column.key,
+                    label=column.heading,
+                    accessor=column.display or column.get,
+                    sort_key=column.sort_key,
+                )
+            )
+    return display

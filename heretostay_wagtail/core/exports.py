@@ -35,9 +35,22 @@ def neutralize(value):
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a supporter export; the admin listing shows those with ``listing``.
+
+    Each feature defines its columns once (``petitions/exports.py``,
+    ``pledges/exports.py``), for the admin listing, the CSV/XLSX export and the API export.
+    """
+
     key: str
     heading: Any
     get: Callable[[Any], Any]
+    #: How the admin listing shows it: "title" (the row's link: ``key`` is a model field),
+    #: "text", "date" or "boolean"; None leaves it out of the listing.
+    listing: str | None = None
+    #: What the listing shows when not the exported value (a choice's label, names).
+    display: Callable[[Any], Any] | None = None
+    #: The model field the listing sorts by.
+    sort_key: str | None = None
 
 
 def _plain(value):
@@ -128,33 +141,6 @@ def response(queryset, columns, fmt, filename):
     resp["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     resp["Cache-Control"] = "no-store"
     return resp
-
-
-# -- What each kind of supporter record exports ---------------------------------------
-
-
-def signature_columns():
-    """Columns of a signature export, shared by the admin and the API."""
-    from django.utils.translation import gettext_lazy as _
-
-    return [
-        Column("id", _("ID"), lambda s: s.public_id),
-        Column("campaign", _("Campaign"), lambda s: s.campaign_key),
-        Column("petition", _("Petition"), lambda s: s.page.title if s.page_id else ""),
-        Column("language", _("Language"), lambda s: s.language),
-        Column("name", _("Name"), lambda s: s.name),
-        Column("email", _("Email"), lambda s: s.email),
-        Column("postal_code", _("Postal code"), lambda s: s.postal_code),
-        Column("phone", _("Phone"), lambda s: s.phone.as_e164 if s.phone else ""),
-        Column("comment", _("Comment"), lambda s: s.comment),
-        Column("source", _("Source"), lambda s: s.source),
-        Column("sheet_code", _("Paper sheet code"), lambda s: s.sheet_code),
-        Column("created_at", _("Signed at"), lambda s: s.created_at),
-        Column("confirmed_at", _("Confirmed at"), lambda s: s.confirmed_at),
-        Column("opted_in", _("Joined mailing list"), lambda s: s.opted_in),
-        Column("consent_text", _("Consent text"), lambda s: s.consent_text),
-        Column("consent_given_at", _("Consent given at"), lambda s: s.consent_given_at),
-    ]
 
 
 def export_supporters(

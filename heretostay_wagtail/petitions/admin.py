@@ -13,7 +13,6 @@ from django.http import HttpResponseBadRequest
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.models import Locale, Site
 
@@ -21,8 +20,10 @@ from heretostay_wagtail.core import audit, exports
 from heretostay_wagtail.core.admin import (
     SupporterIndexView,
     SupporterViewSet,
+    listing_columns,
     register_supporter_policy,
 )
+from heretostay_wagtail.petitions.exports import COLUMNS as SIGNATURE_COLUMNS
 from heretostay_wagtail.petitions.filters import SignatureFilterSet
 from heretostay_wagtail.petitions.models import PetitionPage, Signature
 
@@ -99,7 +100,7 @@ class SignatureIndexView(SupporterIndexView):
             self.get_queryset(),
             fmt,
             permission=EXPORT_PERMISSION,
-            columns=exports.signature_columns(),
+            columns=SIGNATURE_COLUMNS,
             filename="signatures",
             filters=applied,
             instance=instance,
@@ -147,16 +148,7 @@ class SignatureViewSet(SupporterViewSet):
     inspect_view_enabled = True
     index_results_template_name = "heretostay/admin/signatures_results.html"
     form_fields = []
-    list_display = [
-        "name",
-        "email",
-        Column("page", label=_("Petition"), accessor="page"),
-        Column("language", label=_("Language")),
-        Column("source", label=_("Source"), accessor="get_source_display"),
-        DateColumn("created_at", label=_("Signed"), sort_key="created_at"),
-        BooleanColumn("is_confirmed", label=_("Confirmed")),
-        BooleanColumn("opted_in", label=_("Mailing list")),
-    ]
+    list_display = listing_columns(SIGNATURE_COLUMNS)
     filterset_class = SignatureFilterSet
     search_fields = ["name", "email"]
     inspect_view_fields = [

@@ -17,7 +17,7 @@ from django.views import View
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -27,9 +27,13 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from heretostay_wagtail.core import audit, exports
-from heretostay_wagtail.core.admin import SupporterViewSet, register_supporter_policy
+from heretostay_wagtail.core.admin import (
+    SupporterViewSet,
+    listing_columns,
+    register_supporter_policy,
+)
 from heretostay_wagtail.pledges import alerts
-from heretostay_wagtail.pledges import services as pledging
+from heretostay_wagtail.pledges.exports import COLUMNS as PLEDGER_COLUMNS
 from heretostay_wagtail.pledges.filters import PledgeFilterSet, default_roles
 from heretostay_wagtail.pledges.forms import AlertForm
 from heretostay_wagtail.pledges.models import (
@@ -58,10 +62,6 @@ register_snippet(VolunteerRoleViewSet)
 
 
 # -- Roster ---------------------------------------------------------------------------
-
-
-def roles_text(pledge):
-    return ", ".join(role.name for role in pledge.roles.all())
 
 
 class RosterIndexView(IndexView):
@@ -170,7 +170,7 @@ def export_roster(request):
         queryset.prefetch_related("roles").order_by("pk"),
         fmt,
         permission=EXPORT_PERMISSION,
-        columns=pledging.export_columns(),
+        columns=PLEDGER_COLUMNS,
         filename="pledgers",
         filters={k: v for k, v in request.GET.items() if k != "format"},
     )
@@ -195,21 +195,7 @@ class RosterViewSet(SupporterViewSet):
     form_fields = ["trained_at", "training_notes"]
     search_fields = ["name", "email", "area"]
     list_per_page = 50
-    list_display = [
-        TitleColumn("name", label=_("Name"), url_name="heretostay_roster:edit"),
-        Column("area", label=_("Area"), sort_key="area_normalized"),
-        Column("roles", label=_("Roles"), accessor=roles_text),
-        Column(
-            "languages",
-            label=_("Languages"),
-            accessor=lambda p: ", ".join(p.get_languages_display()),
-        ),
-        BooleanColumn("alert_sms", label=_("Text")),
-        BooleanColumn("alert_email", label=_("Email")),
-        DateColumn("trained_at", label=_("Trained"), sort_key="trained_at"),
-        DateColumn("withdrawn_at", label=_("Withdrawn")),
-        DateColumn("created_at", label=_("Pledged"), sort_key="created_at"),
-    ]
+    list_display = listing_columns(PLEDGER_COLUMNS)
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [

@@ -183,38 +183,3 @@ def send_manage_link(pledge_id, repeat=False):
     Pledge.objects.filter(pk=pledge_id).update(
         confirmation_sent_at=timezone.now(), send_attempts=F("send_attempts") + 1
     )
-
-
-def export_columns():
-    """Columns of a pledger export (admin roster); roles as stable codes."""
-    from django.utils.translation import gettext_lazy
-
-    from heretostay_wagtail.core.exports import Column
-
-    return [
-        Column("id", gettext_lazy("ID"), lambda p: p.public_id),
-        Column("campaign", gettext_lazy("Campaign"), lambda p: p.campaign_key),
-        Column("language", gettext_lazy("Language"), lambda p: p.language),
-        Column("name", gettext_lazy("Name"), lambda p: p.name),
-        Column("email", gettext_lazy("Email"), lambda p: p.email),
-        Column("phone", gettext_lazy("Phone"), lambda p: p.phone.as_e164 if p.phone else ""),
-        Column("area", gettext_lazy("Postal code or neighborhood"), lambda p: p.area),
-        Column("roles", gettext_lazy("Roles"), lambda p: sorted(r.code for r in p.roles.all())),
-        Column("languages", gettext_lazy("Languages spoken"), lambda p: p.language_list),
-        Column("availability", gettext_lazy("Availability"), lambda p: p.availability_list),
-        Column("alert_sms", gettext_lazy("Text alerts"), lambda p: p.alert_sms),
-        Column(
-            "alert_sms_consent_at",
-            gettext_lazy("Text consent given at"),
-            lambda p: p.alert_sms_consent_at,
-        ),
-        Column("alert_email", gettext_lazy("Email alerts"), lambda p: p.alert_email),
-        Column(
-            "alert_email_consent_at",
-            gettext_lazy("Email consent given at"),
-            lambda p: p.alert_email_consent_at,
-        ),
-        Column("trained_at", gettext_lazy("Training completed"), lambda p: p.trained_at),
-        Column("created_at", gettext_lazy("Pledged at"), lambda p: p.created_at),
-        Column("withdrawn_at", gettext_lazy("Withdrawn at"), lambda p: p.withdrawn_at),
-    ]

@@ -1,0 +1,55 @@
+"""What a pledger exports (roles and languages as stable codes), and which of it the admin
+roster shows (as names): one definition for the roster, the CSV/XLSX export and the API
+export."""
+
+from django.utils.translation import gettext_lazy as _
+
+from heretostay_wagtail.core.exports import Column
+
+COLUMNS = [
+    Column("id", _("ID"), lambda p: p.public_id),
+    Column("campaign", _("Campaign"), lambda p: p.campaign_key),
+    Column("language", _("Language"), lambda p: p.language),
+    Column("name", _("Name"), lambda p: p.name, listing="title"),
+    Column("email", _("Email"), lambda p: p.email),
+    Column("phone", _("Phone"), lambda p: p.phone.as_e164 if p.phone else ""),
+    Column(
+        "area",
+        _("Postal code or neighborhood"),
+        lambda p: p.area,
+        listing="text",
+        sort_key="area_normalized",
+    ),
+    Column(
+        "roles",
+        _("Roles"),
+        lambda p: sorted(r.code for r in p.roles.all()),
+        listing="text",
+        display=lambda p: ", ".join(role.name for role in p.roles.all()),
+    ),
+    Column(
+        "languages",
+        _("Languages spoken"),
+        lambda p: p.language_list,
+        listing="text",
+        display=lambda p: ", ".join(p.get_languages_display()),
+    ),
+    Column("availability", _("Availability"), lambda p: p.availability_list),
+    Column("alert_sms", _("Text alerts"), lambda p: p.alert_sms, listing="boolean"),
+    Column("alert_sms_consent_at", _("Text consent given at"), lambda p: p.alert_sms_consent_at),
+    Column("alert_email", _("Email alerts"), lambda p: p.alert_email, listing="boolean"),
+    Column(
+        "alert_email_consent_at", _("Email consent given at"), lambda p: p.alert_email_consent_at
+    ),
+    Column(
+        "trained_at",
+        _("Training completed"),
+        lambda p: p.trained_at,
+        listing="date",
+        sort_key="trained_at",
+    ),
+    Column(
+        "created_at", _("Pledged at"), lambda p: p.created_at, listing="date", sort_key="created_at"
+    ),
+    Column("withdrawn_at", _("Withdrawn at"), lambda p: p.withdrawn_at, listing="date"),
+]
