@@ -27,6 +27,15 @@ __all__ = [
 ]
 
 
+def user_field(verbose_name, **options):
+    """Who did something to a record (entered, printed, verified it...): a reference that
+    empties when the account is deleted, with no reverse relation on the user."""
+    options = {"null": True, "blank": True, "related_name": "+", **options}
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, verbose_name=verbose_name, **options
+    )
+
+
 class CampaignCounter(models.Model):
     """Running totals for one campaign, shared by all translations of its page.
 
@@ -287,14 +296,7 @@ class SupporterRecord(models.Model):
     consent_text = models.TextField(_("consent text shown"), blank=True)
     consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     ip_hash = models.CharField(_("IP hash"), max_length=64, blank=True, editable=False)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("entered by"),
-    )
+    entered_by = user_field(_("entered by"))
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     send_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -1,9 +1,10 @@
 """Paper signature sheets, paper-only tallies and delivery PDF jobs."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from heretostay_wagtail.core.models import user_field
 
 __all__ = ["PaperSheet", "PaperTally", "DeliveryJob", "PaperSize", "DeliveryJobStatus"]
 
@@ -29,14 +30,7 @@ class PaperSheet(models.Model):
         _("paper size"), max_length=10, choices=PaperSize.choices, default=PaperSize.LETTER
     )
     created_at = models.DateTimeField(_("printed at"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("printed by"),
-    )
+    created_by = user_field(_("printed by"))
 
     class Meta:
         verbose_name = _("paper signature sheet")
@@ -66,14 +60,7 @@ class PaperTally(models.Model):
     sheet_code = models.CharField(_("paper sheet code"), max_length=20, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("entered at"), default=timezone.now)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("entered by"),
-    )
+    entered_by = user_field(_("entered by"))
 
     class Meta:
         verbose_name = _("paper tally")
@@ -128,14 +115,7 @@ class DeliveryJob(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("requested at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
+    created_by = user_field(_("requested by"))
     sent_to = models.TextField(_("emailed to"), blank=True)
     sent_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
 

@@ -262,6 +262,17 @@ class AlertViewMixin(WagtailAdminTemplateMixin):
             raise PermissionDenied
         return super().dispatch(request, pk)
 
+    def act(self, action, done):
+        """Run ``action(alert, user)`` (the service enforces who may do what, and when);
+        back to the alert with its outcome as a message."""
+        try:
+            action(self.alert, self.request.user)
+        except alerts.AlertError as error:
+            messages.error(self.request, str(error))
+        else:
+            messages.success(self.request, done)
+        return redirect(self.detail_url())
+
     def detail_url(self):
         return reverse(alert_viewset.get_url_name("detail"), args=[self.alert.pk])
 
@@ -299,13 +310,7 @@ class AlertDetailView(AlertViewMixin, View):
 
 class AlertVerifyView(AlertViewMixin, View):
     def post(self, request, pk):
-        try:
-            alerts.verify(self.alert, request.user)
-        except alerts.AlertError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Alert verified. It can now be sent."))
-        return redirect(self.detail_url())
+        return self.act(alerts.verify, _("Alert verified. It can now be sent."))
 
 
 class AlertSendView(AlertViewMixin, View):
@@ -324,13 +329,7 @@ class AlertSendView(AlertViewMixin, View):
         return self.render_to_response(self.get_context_data(preview=alerts.preview(self.alert)))
 
     def post(self, request, pk):
-        try:
-            alerts.send(self.alert, request.user)
-        except alerts.AlertError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Alert sent. Deliveries are being processed."))
-        return redirect(self.detail_url())
+        return self.act(alerts.send, _("Alert sent. Deliveries are being processed."))
 
 
 class AlertDeliveriesView(AlertViewMixin, View):

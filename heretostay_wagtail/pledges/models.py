@@ -2,7 +2,6 @@
 
 import re
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +15,7 @@ from wagtail.models import Locale, Orderable, TranslatableMixin
 from wagtail.search import index
 
 from heretostay_wagtail.core import routes
-from heretostay_wagtail.core.models import CampaignPage, SupporterRecord
+from heretostay_wagtail.core.models import CampaignPage, SupporterRecord, user_field
 
 __all__ = [
     "VolunteerRole",
@@ -414,34 +413,11 @@ class Alert(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=AlertStatus.choices, default=AlertStatus.DRAFT
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("created by"),
-        editable=False,
-    )
+    created_by = user_field(_("created by"), blank=False, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("verified by"),
-        editable=False,
-    )
+    verified_by = user_field(_("verified by"), editable=False)
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True, editable=False)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("sent by"),
-        editable=False,
-    )
+    sent_by = user_field(_("sent by"), editable=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True, editable=False)
 
     class Meta:
