@@ -16,15 +16,17 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
+from wagtail.models import Locale
 
 from heretostay_wagtail.api import errors
-from heretostay_wagtail.api.base import StaffView, parse_query
+from heretostay_wagtail.api.base import StaffView, get_or_404, parse_query
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.signatures import StrictSerializer
 from heretostay_wagtail.pledges import alerts
+from heretostay_wagtail.pledges.filters import default_roles
+from heretostay_wagtail.pledges.forms import AlertForm
 from heretostay_wagtail.pledges.models import Alert, AlertChannel, AlertStatus, PledgePage
 
 NO_ALERT = _("No alert with this id.")
@@ -83,11 +85,7 @@ class AlertSerializer(serializers.Serializer):
 
 
 def get_alert(pk):
-    valid = str(pk).isdigit() and 0 < int(pk) < 2**31
-    alert = Alert.objects.select_related("page").filter(pk=int(pk)).first() if valid else None
-    if alert is None:
-        raise NotFound(NO_ALERT)
-    return alert
+    return get_or_404(Alert.objects.select_related("page"), pk, NO_ALERT)
 
 
 class AlertCreateSerializer(StrictSerializer):
@@ -109,8 +107,6 @@ class AlertCreateSerializer(StrictSerializer):
 
 def _form_data(data):
     """The admin form's fields: the campaign's source page and the default-language roles."""
-    from heretostay_wagtail.pledges.filters import default_roles
-
     page = PledgePage.objects.filter(pk=data["campaign"]).first()
     if page is None:
         raise serializers.ValidationError({"campaign": [NO_CAMPAIGN]})
@@ -129,8 +125,6 @@ def _form_data(data):
 
 
 def _default_language():
-    from wagtail.models import Locale
-
     return Locale.get_default().language_code
 
 
@@ -153,12 +147,8 @@ class AlertList(StaffView):
         tags=["alerts"],
     )
     def post(self, request):
-        from heretostay_wagtail.pledges.forms import AlertForm
-
         parse_query(request, None, paginated=False)
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        form = AlertForm(data=_form_data(serializer.validated_data))
+        form = AlertForm(data=_form_data(self.body()))
         if not form.is_valid():
             raise errors.form_invalid(form, rename={"page": "campaign"})
         alert = alerts.create(form, request.user)
@@ -193,47 +183,29 @@ def _conflict(error):
     )
 
 
-class VerifyAlert(StaffView):
-    permission_classes = (IsAuthenticated, has_perm(alerts.VERIFY_PERMISSION))
+class AlertAction(StaffView):
+    """A state change of an alert: the service decides whether it is allowed (409 if not)."""
+
     serializer_class = AlertSerializer
 
-    @extend_schema(
-        operation_id="alerts_verify",
-        summary="Verify an alert: the second person (staff)",
-        description=(
-            "Needs heretostay.verify_alert, and must be someone other than the alert's "
-            "author (two-person rule): the author gets a 409. Only drafts can be verified."
-        ),
-        parameters=[ID_PARAMETER],
-        request=None,
-        responses={
-            200: AlertSerializer,
-            409: STATE_ERROR,
-            **errors.responses(400, 401, 403, 404, 413, 415, 429),
-        },
-        tags=["alerts"],
-    )
+    def act(self, alert, user):
+        raise NotImplementedError
+
     def post(self, request, pk):
         parse_query(request, None, paginated=False)
         alert = get_alert(pk)
         try:
-            alerts.verify(alert, request.user)
+            self.act(alert, request.user)
         except alerts.AlertError as error:
             return _conflict(error)
         return Response(self.get_serializer(alert).data)
 
 
-class SendAlert(StaffView):
-    permission_classes = (IsAuthenticated, has_perm(alerts.SEND_PERMISSION))
-    serializer_class = AlertSerializer
-
-    @extend_schema(
-        operation_id="alerts_send",
-        summary="Send a verified alert (staff)",
-        description=(
-            "Needs heretostay.send_alert. Idempotent: sending an alert that is already "
-            "sent answers 200 and messages nobody again. A draft gets a 409."
-        ),
+def action_schema(operation_id, summary, description):
+    return extend_schema(
+        operation_id=operation_id,
+        summary=summary,
+        description=description,
         parameters=[ID_PARAMETER],
         request=None,
         responses={
@@ -243,14 +215,36 @@ class SendAlert(StaffView):
         },
         tags=["alerts"],
     )
-    def post(self, request, pk):
-        parse_query(request, None, paginated=False)
-        alert = get_alert(pk)
-        if alert.status != AlertStatus.SENT:
-            try:
-                alerts.send(alert, request.user)
-            except alerts.AlertError as error:
-                alert.refresh_from_db()
-                if alert.status != AlertStatus.SENT:  # not lost to a concurrent send
-                    return _conflict(error)
-        return Response(self.get_serializer(alert).data)
+
+
+@action_schema(
+    "alerts_verify",
+    "Verify an alert: the second person (staff)",
+    "Needs heretostay.verify_alert, and must be someone other than the alert's author "
+    "(two-person rule): the author gets a 409. Only drafts can be verified.",
+)
+class VerifyAlert(AlertAction):
+    permission_classes = (IsAuthenticated, has_perm(alerts.VERIFY_PERMISSION))
+
+    def act(self, alert, user):
+        alerts.verify(alert, user)
+
+
+@action_schema(
+    "alerts_send",
+    "Send a verified alert (staff)",
+    "Needs heretostay.send_alert. Idempotent: sending an alert that is already sent "
+    "answers 200 and messages nobody again. A draft gets a 409.",
+)
+class SendAlert(AlertAction):
+    permission_classes = (IsAuthenticated, has_perm(alerts.SEND_PERMISSION))
+
+    def act(self, alert, user):
+        if alert.status == AlertStatus.SENT:
+            return
+        try:
+            alerts.send(alert, user)
+        except alerts.AlertError:
+            alert.refresh_from_db()
+            if alert.status != AlertStatus.SENT:  # not lost to a concurrent send
+                raise

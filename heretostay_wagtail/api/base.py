@@ -14,6 +14,7 @@ from django.utils.cache import patch_vary_headers
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, generics
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import NotFound
 from rest_framework.metadata import SimpleMetadata
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
@@ -24,6 +25,7 @@ from rest_framework.renderers import JSONRenderer
 from heretostay_wagtail.api import errors
 from heretostay_wagtail.api.throttles import PublicThrottle, StaffThrottle
 from heretostay_wagtail.core.conf import get_setting
+from heretostay_wagtail.core.filters import parse_id
 
 
 class FirstRenderer(BaseContentNegotiation):
@@ -107,6 +109,14 @@ class APIMixin:
         response.setdefault("Content-Language", language)
         return response
 
+    def body(self, **context):
+        """The request's JSON body, validated by the view's serializer (with ``context``)."""
+        serializer = self.get_serializer(
+            data=self.request.data, context={**self.get_serializer_context(), **context}
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
     def query(self):
         """The validated query parameters (unknown parameters are refused)."""
         if not hasattr(self, "_query"):
@@ -129,7 +139,7 @@ def parse_query(request, serializer_class, *, paginated=True):
     if paginated:
         for name in ("page", "page_size"):
             value = request.query_params.get(name)
-            if value is not None and not (value.isdigit() and 0 < int(value) < 10**9):
+            if value is not None and parse_id(value, limit=10**9) is None:
                 raise exceptions.ValidationError({name: [errors.POSITIVE_INTEGER]})
     if serializer is None:
         return {}
@@ -166,3 +176,11 @@ def filtered(filterset_class, query, queryset):
     if not filters.is_valid():
         raise errors.form_invalid(filters.form)
     return filters.qs
+
+
+def get_or_404(queryset, pk, message):
+    """The object with id ``pk`` in ``queryset``, else the API's 404 saying ``message``."""
+    found = queryset.filter(pk=parse_id(pk)).first() if parse_id(pk) else None
+    if found is None:
+        raise NotFound(message)
+    return found

@@ -443,11 +443,7 @@ class RecordSignature(OSDIMixin, PublicView):
     def post(self, request, pk):
         parse_query(request, None, paginated=False)
         petition = get_petition(pk)
-        serializer = RecordSignatureHelper(
-            data=request.data, context={**self.get_serializer_context(), "petition": petition}
-        )
-        serializer.is_valid(raise_exception=True)
-        response = record_api_signature(request, petition, serializer.validated_data)
+        response = record_api_signature(request, petition, self.body(petition=petition))
         response.data = {
             **received_body(),
             "_links": {"osdi:petition": {"href": _url(request, "osdi-petition", petition.pk)}},

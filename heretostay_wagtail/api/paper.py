@@ -16,11 +16,10 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from heretostay_wagtail.api import errors
-from heretostay_wagtail.api.base import StaffView, parse_query
+from heretostay_wagtail.api.base import StaffView, get_or_404, parse_query
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.signatures import StrictSerializer
 from heretostay_wagtail.paper import entry
@@ -48,16 +47,9 @@ JOB_PARAMETER = OpenApiParameter(
 )
 
 
-def _valid_id(pk):
-    return str(pk).isdigit() and 0 < int(pk) < 2**31
-
-
 def get_petition(pk):
     """Any petition, published or not, as in the admin."""
-    petition = PetitionPage.objects.filter(pk=int(pk)).first() if _valid_id(pk) else None
-    if petition is None:
-        raise NotFound(NO_PETITION)
-    return petition
+    return get_or_404(PetitionPage.objects.all(), pk, NO_PETITION)
 
 
 # -- bulk entry --------------------------------------------------------------------------
@@ -126,13 +118,12 @@ class PaperSignatures(StaffView):
     def post(self, request, pk):
         parse_query(request, None, paginated=False)
         petition = get_petition(pk)
-        batch = self.get_serializer(data=request.data)
-        batch.is_valid(raise_exception=True)
+        batch = self.body()
         try:
-            code = entry.check_sheet_code(petition, batch.validated_data.get("sheet_code", ""))
+            code = entry.check_sheet_code(petition, batch.get("sheet_code", ""))
         except ValueError as exc:
             raise serializers.ValidationError({"sheet_code": [str(exc)]}) from None
-        rows = list(enumerate(batch.validated_data["rows"], start=1))
+        rows = list(enumerate(batch["rows"], start=1))
         report = entry.enter_rows(petition, rows, user=request.user, sheet_code=code, method="api")
         return Response(
             {
@@ -250,9 +241,7 @@ class RequestDelivery(StaffView):
     def post(self, request, pk):
         parse_query(request, None, paginated=False)
         petition = get_petition(pk)
-        options = self.get_serializer(data=request.data)
-        options.is_valid(raise_exception=True)
-        data = {k: v for k, v in options.validated_data.items() if v is not False}
+        data = {k: v for k, v in self.body().items() if v is not False}
         if data.get("regions", "").strip():
             data["group_by"] = BY_REGION
         form = DeliveryForm(data, petition=petition)
@@ -266,14 +255,7 @@ class RequestDelivery(StaffView):
 
 
 def get_job(pk):
-    job = (
-        DeliveryJob.objects.select_related("page").filter(pk=int(pk)).first()
-        if _valid_id(pk)
-        else None
-    )
-    if job is None:
-        raise NotFound(NO_JOB)
-    return job
+    return get_or_404(DeliveryJob.objects.select_related("page"), pk, NO_JOB)
 
 
 class DeliveryDetail(StaffView):

@@ -13,13 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from wagtail.images import get_image_model
 from wagtail.rich_text import expand_db_html
 
 from heretostay_wagtail.api import errors
-from heretostay_wagtail.api.base import PublicView, parse_query
+from heretostay_wagtail.api.base import PublicView, get_or_404, parse_query
 from heretostay_wagtail.core import sharing
 from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.core.models import CampaignCounter
@@ -37,26 +36,25 @@ ID_PARAMETER = OpenApiParameter(
 )
 
 
-def petitions_queryset():
-    """Published, publicly viewable petitions, with what the serializer reads."""
+def campaigns_queryset(model, *related):
+    """Published, publicly viewable campaign pages, with what the serializers read."""
     images = get_image_model().objects.prefetch_renditions(*RENDITIONS.values())
     return (
-        PetitionPage.objects.live()
+        model.objects.live()
         .public()
         .select_related("locale")
-        .prefetch_related("targets", Prefetch("image", queryset=images))
+        .prefetch_related(*related, Prefetch("image", queryset=images))
         .order_by("-first_published_at", "-pk")
     )
 
 
+def petitions_queryset():
+    return campaigns_queryset(PetitionPage, "targets")
+
+
 def get_petition(pk):
     """A published petition by page id; a 404 for anything else (bad ids included)."""
-    if not str(pk).isdigit() or not 0 < int(pk) < 2**31:
-        raise NotFound(_("No petition with this id."))
-    petition = petitions_queryset().filter(pk=int(pk)).first()
-    if petition is None:
-        raise NotFound(_("No petition with this id."))
-    return petition
+    return get_or_404(petitions_queryset(), pk, _("No petition with this id."))
 
 
 def annotate_campaigns(pages, model):
@@ -296,56 +294,87 @@ class PetitionQuery(serializers.Serializer):
     campaign = serializers.UUIDField(required=False, help_text="Every translation of one campaign.")
 
 
+def filter_campaigns(queryset, query):
+    """The list filters every kind of campaign has: a language, one campaign."""
+    if "locale" in query:
+        queryset = queryset.filter(locale__language_code=query["locale"])
+    if "campaign" in query:
+        queryset = queryset.filter(translation_key=query["campaign"])
+    return queryset
+
+
 def filter_petitions(queryset, query):
+    queryset = filter_campaigns(queryset, query)
     if "status" in query:
         queryset = queryset.filter(status=query["status"])
     if "scope" in query:
         queryset = queryset.filter(scope=query["scope"])
-    if "locale" in query:
-        queryset = queryset.filter(locale__language_code=query["locale"])
     if query.get("place"):
         queryset = queryset.filter(place_name__icontains=query["place"])
     if query.get("postal_code"):
         queryset = queryset.filter(postal_code__iexact=query["postal_code"])
-    if "campaign" in query:
-        queryset = queryset.filter(translation_key=query["campaign"])
     return queryset
 
 
 # -- views -----------------------------------------------------------------------------
 
 
-class PetitionList(PublicView):
+class CampaignList(PublicView):
+    """A page of published campaigns with their counts and translations."""
+
+    def annotate(self, pages):
+        raise NotImplementedError
+
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        serializer = self.get_serializer(self.annotate(page), many=True)
+        return self.get_paginated_response(serializer.data)
+
+
+class CampaignDetail(PublicView):
+    """One published campaign with its count and translations."""
+
+    def annotate(self, pages):
+        raise NotImplementedError
+
+    def get_object(self, pk):
+        raise NotImplementedError
+
+    def get(self, request, pk):
+        parse_query(request, None, paginated=False)
+        return Response(self.get_serializer(self.annotate([self.get_object(pk)])[0]).data)
+
+
+@extend_schema(
+    operation_id="petitions_list",
+    summary="List published petitions",
+    parameters=[PetitionQuery],
+    responses={200: PetitionSerializer(many=True), **errors.responses(400, 404, 429)},
+    tags=["petitions"],
+)
+class PetitionList(CampaignList):
     serializer_class = PetitionSerializer
     query_serializer = PetitionQuery
 
     def get_queryset(self):
         return filter_petitions(petitions_queryset(), self.query())
 
-    @extend_schema(
-        operation_id="petitions_list",
-        summary="List published petitions",
-        parameters=[PetitionQuery],
-        responses={200: PetitionSerializer(many=True), **errors.responses(400, 404, 429)},
-        tags=["petitions"],
-    )
-    def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        serializer = self.get_serializer(annotate(page, request), many=True)
-        return self.get_paginated_response(serializer.data)
+    def annotate(self, pages):
+        return annotate(pages, self.request)
 
 
-class PetitionDetail(PublicView):
+@extend_schema(
+    operation_id="petitions_retrieve",
+    summary="One published petition, with its live count",
+    parameters=[ID_PARAMETER],
+    responses={200: PetitionSerializer, **errors.responses(400, 404, 429)},
+    tags=["petitions"],
+)
+class PetitionDetail(CampaignDetail):
     serializer_class = PetitionSerializer
 
-    @extend_schema(
-        operation_id="petitions_retrieve",
-        summary="One published petition, with its live count",
-        parameters=[ID_PARAMETER],
-        responses={200: PetitionSerializer, **errors.responses(400, 404, 429)},
-        tags=["petitions"],
-    )
-    def get(self, request, pk):
-        parse_query(request, None, paginated=False)
-        petition = annotate([get_petition(pk)], request)[0]
-        return Response(self.get_serializer(petition).data)
+    def annotate(self, pages):
+        return annotate(pages, self.request)
+
+    def get_object(self, pk):
+        return get_petition(pk)

@@ -6,7 +6,6 @@ address's owner learns, by email, that they had already pledged.
 """
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -17,19 +16,20 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
-from wagtail.images import get_image_model
 from wagtail.rich_text import expand_db_html
 
 from heretostay_wagtail.api import errors
-from heretostay_wagtail.api.base import PublicView, StaffView, filtered, parse_query
+from heretostay_wagtail.api.base import PublicView, StaffView, filtered, get_or_404, parse_query
 from heretostay_wagtail.api.exporting import SupporterExport, format_views
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.petitions import (
-    RENDITIONS,
+    CampaignDetail,
+    CampaignList,
     CampaignSerializer,
     annotate_campaigns,
+    campaigns_queryset,
+    filter_campaigns,
 )
 from heretostay_wagtail.api.signatures import StrictSerializer, _audit_instance
 from heretostay_wagtail.api.throttles import PackageThrottle, PublicThrottle
@@ -68,23 +68,11 @@ class PledgeThrottle(PackageThrottle):
 
 
 def pledges_queryset():
-    images = get_image_model().objects.prefetch_renditions(*RENDITIONS.values())
-    return (
-        PledgePage.objects.live()
-        .public()
-        .select_related("locale")
-        .prefetch_related(Prefetch("image", queryset=images))
-        .order_by("-first_published_at", "-pk")
-    )
+    return campaigns_queryset(PledgePage)
 
 
 def get_pledge_page(pk):
-    if not str(pk).isdigit() or not 0 < int(pk) < 2**31:
-        raise NotFound(NO_PLEDGE)
-    page = pledges_queryset().filter(pk=int(pk)).first()
-    if page is None:
-        raise NotFound(NO_PLEDGE)
-    return page
+    return get_or_404(pledges_queryset(), pk, NO_PLEDGE)
 
 
 def annotate(pages):
@@ -165,43 +153,39 @@ class PledgeCampaignQuery(serializers.Serializer):
 # -- public views ----------------------------------------------------------------------
 
 
-class PledgeCampaignList(PublicView):
+@extend_schema(
+    operation_id="pledges_list",
+    summary="List published pledge campaigns",
+    parameters=[PledgeCampaignQuery],
+    responses={200: PledgeCampaignSerializer(many=True), **errors.responses(400, 404, 429)},
+    tags=["pledges"],
+)
+class PledgeCampaignList(CampaignList):
     serializer_class = PledgeCampaignSerializer
     query_serializer = PledgeCampaignQuery
 
-    @extend_schema(
-        operation_id="pledges_list",
-        summary="List published pledge campaigns",
-        parameters=[PledgeCampaignQuery],
-        responses={200: PledgeCampaignSerializer(many=True), **errors.responses(400, 404, 429)},
-        tags=["pledges"],
-    )
-    def get(self, request):
-        query = self.query()
-        queryset = pledges_queryset()
-        if "locale" in query:
-            queryset = queryset.filter(locale__language_code=query["locale"])
-        if "campaign" in query:
-            queryset = queryset.filter(translation_key=query["campaign"])
-        page = self.paginate_queryset(queryset)
-        serializer = self.get_serializer(annotate(page), many=True)
-        return self.get_paginated_response(serializer.data)
+    def get_queryset(self):
+        return filter_campaigns(pledges_queryset(), self.query())
+
+    def annotate(self, pages):
+        return annotate(pages)
 
 
-class PledgeCampaignDetail(PublicView):
+@extend_schema(
+    operation_id="pledges_retrieve",
+    summary="One published pledge campaign, with its live count and roles",
+    parameters=[ID_PARAMETER],
+    responses={200: PledgeCampaignSerializer, **errors.responses(400, 404, 429)},
+    tags=["pledges"],
+)
+class PledgeCampaignDetail(CampaignDetail):
     serializer_class = PledgeCampaignSerializer
 
-    @extend_schema(
-        operation_id="pledges_retrieve",
-        summary="One published pledge campaign, with its live count and roles",
-        parameters=[ID_PARAMETER],
-        responses={200: PledgeCampaignSerializer, **errors.responses(400, 404, 429)},
-        tags=["pledges"],
-    )
-    def get(self, request, pk):
-        parse_query(request, None, paginated=False)
-        page = annotate([get_pledge_page(pk)])[0]
-        return Response(self.get_serializer(page).data)
+    def annotate(self, pages):
+        return annotate(pages)
+
+    def get_object(self, pk):
+        return get_pledge_page(pk)
 
 
 def validate_with_form(page, data):
@@ -299,13 +283,9 @@ class PledgeCreateView(PublicView):
     def post(self, request, pk):
         parse_query(request, None, paginated=False)
         page = get_pledge_page(pk)
-        serializer = PledgeCreateSerializer(
-            data=request.data, context={**self.get_serializer_context(), "page": page}
-        )
-        serializer.is_valid(raise_exception=True)
         pledging.pledge(
             page,
-            serializer.validated_data,
+            self.body(page=page),
             source=Source.API,
             ip=client_ip(request),
             language=get_language(),

@@ -137,11 +137,7 @@ class SignPetition(PublicView):
     def post(self, request, pk):
         parse_query(request, None, paginated=False)
         petition = get_petition(pk)
-        serializer = SignatureCreateSerializer(
-            data=request.data, context={**self.get_serializer_context(), "petition": petition}
-        )
-        serializer.is_valid(raise_exception=True)
-        return record_api_signature(request, petition, serializer.validated_data)
+        return record_api_signature(request, petition, self.body(petition=petition))
 
 
 class ConfirmSerializer(StrictSerializer):
@@ -169,9 +165,7 @@ class ConfirmSignature(PublicView):
     )
     def post(self, request):
         parse_query(request, None, paginated=False)
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        public_id = tokens.read("confirm", serializer.validated_data["token"])
+        public_id = tokens.read("confirm", self.body()["token"])
         signature = None
         if public_id:
             try:

@@ -14,7 +14,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
-PAGE_ID = re.compile(r"[0-9]{1,10}")  # ASCII digits only: "³".isdigit() is true
+DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+def parse_id(value, limit=2**31):
+    """``value`` as a positive database id below ``limit``, else None. ASCII digits only:
+    ``"³".isdigit()`` is true but ``int("³")`` fails."""
+    value = str(value)
+    return int(value) if DIGITS.fullmatch(value) and 0 < int(value) < limit else None
 
 
 def campaign_choices(page_model):
@@ -51,8 +58,8 @@ class CampaignField(forms.ChoiceField):
         if not value:
             return None
         pages = self.page_model.objects.all()
-        if PAGE_ID.fullmatch(value) and int(value) < 2**31:
-            pages = pages.filter(pk=int(value))
+        if parse_id(value):
+            pages = pages.filter(pk=parse_id(value))
         else:
             try:
                 pages = pages.filter(translation_key=uuid.UUID(value))

@@ -191,3 +191,27 @@ def test_accept_header_and_format_cannot_change_the_answer(api, petition):
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
     response = api.get(f"{LIST}?format=xml")
     assert response.status_code == 400 and "format" in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/petitions/³/",
+        "/api/v1/petitions/1²/",
+        "/api/v1/pledges/³/",
+        "/api/v1/petitions/³/signatures/",
+        "/api/v1/petitions/٣/",
+    ],
+)
+def test_ids_in_other_digits_are_a_json_404_not_a_500(api, petition, url):
+    # "³".isdigit() and "٣".isdigit() are true, but neither is a database id.
+    response = api.post(url, {}, format="json") if "signatures" in url else api.get(url)
+    assert response.status_code == 404
+    assert response.json()["status"] == 404
+
+
+@pytest.mark.parametrize("query", ["page=³", "page_size=²", "page=١"])
+def test_page_numbers_in_other_digits_are_a_400(api, petition, query):
+    response = api.get(f"{LIST}?{query}")
+    assert response.status_code == 400
+    assert query.split("=")[0] in response.json()["errors"]
