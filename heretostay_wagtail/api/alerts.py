@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from wagtail.models import Locale
 
 from heretostay_wagtail.api import errors
-from heretostay_wagtail.api.base import StaffView, get_or_404, parse_query
+from heretostay_wagtail.api.base import StaffView, get_or_404
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.signatures import StrictSerializer
 from heretostay_wagtail.pledges import alerts
@@ -147,7 +147,6 @@ class AlertList(StaffView):
         tags=["alerts"],
     )
     def post(self, request):
-        parse_query(request, None, paginated=False)
         form = AlertForm(data=_form_data(self.body()))
         if not form.is_valid():
             raise errors.form_invalid(form, rename={"page": "campaign"})
@@ -170,7 +169,6 @@ class AlertDetail(StaffView):
         tags=["alerts"],
     )
     def get(self, request, pk):
-        parse_query(request, None, paginated=False)
         return Response(self.get_serializer(get_alert(pk)).data)
 
 
@@ -192,7 +190,6 @@ class AlertAction(StaffView):
         raise NotImplementedError
 
     def post(self, request, pk):
-        parse_query(request, None, paginated=False)
         alert = get_alert(pk)
         try:
             self.act(alert, request.user)

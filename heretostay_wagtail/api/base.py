@@ -93,6 +93,10 @@ class APIMixin:
 
     #: Query parameters this view accepts (a Serializer class); others are a 400.
     query_serializer = None
+    #: Lists also accept ``page`` and ``page_size``.
+    paginated = False
+    #: Refuse unknown query parameters before the handler runs (after auth and throttles).
+    check_query = True
 
     def get_exception_handler(self):
         return errors.exception_handler
@@ -117,10 +121,15 @@ class APIMixin:
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.check_query:
+            self.query()
+
     def query(self):
         """The validated query parameters (unknown parameters are refused)."""
         if not hasattr(self, "_query"):
-            self._query = parse_query(self.request, self.query_serializer)
+            self._query = parse_query(self.request, self.query_serializer, paginated=self.paginated)
         return self._query
 
 

@@ -17,7 +17,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from heretostay_wagtail.api import errors
-from heretostay_wagtail.api.base import PublicView, parse_query
+from heretostay_wagtail.api.base import PublicView
 from heretostay_wagtail.guides.cards.files import download_links
 from heretostay_wagtail.guides.cards.formats import FORMATS
 from heretostay_wagtail.guides.models import DefenseCard
@@ -121,6 +121,7 @@ class CardQuery(serializers.Serializer):
 
 
 class CardList(PublicView):
+    paginated = True
     serializer_class = CardSerializer
     query_serializer = CardQuery
 
@@ -155,7 +156,6 @@ class CardDetail(PublicView):
     def get(self, request, pk):
         import uuid
 
-        parse_query(request, None, paginated=False)
         try:
             key = uuid.UUID(str(pk))
         except ValueError:

@@ -55,6 +55,8 @@ def _sidecar_installed():
 class SchemaView(APIMixin, SpectacularAPIView):
     """The OpenAPI document, in YAML (default) or JSON (``?format=json``)."""
 
+    check_query = False  # drf-spectacular's own parameters (format, lang)
+
     throttle_classes = (PublicThrottle,)
     permission_classes = (AllowAny,)
     custom_settings = SCHEMA_SETTINGS
@@ -64,6 +66,7 @@ class SchemaView(APIMixin, SpectacularAPIView):
 
 
 class DocsView(APIMixin, SpectacularSwaggerView):
+    check_query = False  # drf-spectacular's own parameters (format, lang)
     throttle_classes = (PublicThrottle,)
     permission_classes = (AllowAny,)
     renderer_classes = (TemplateHTMLRenderer,)

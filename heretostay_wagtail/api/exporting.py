@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 
 from heretostay_wagtail.api import errors
-from heretostay_wagtail.api.base import StaffView, parse_query
+from heretostay_wagtail.api.base import StaffView
 from heretostay_wagtail.core import exports
 
 FORMATS = (
@@ -38,7 +38,7 @@ class SupporterExport(StaffView):
         raise NotImplementedError
 
     def get(self, request):
-        query = parse_query(request, self.query_serializer, paginated=False)
+        query = self.query()
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         response = exports.export_supporters(
             request.user,

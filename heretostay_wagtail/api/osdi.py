@@ -20,7 +20,6 @@ from heretostay_wagtail.api.base import (
     Pagination,
     PublicView,
     StaffView,
-    parse_query,
 )
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.petitions import (
@@ -346,7 +345,6 @@ class EntryPoint(OSDIMixin, PublicView):
         tags=["osdi"],
     )
     def get(self, request):
-        parse_query(request, None, paginated=False)
         return Response(
             {
                 "motd": str(_("Petitions and signatures in OSDI shape.")),
@@ -364,6 +362,7 @@ class EntryPoint(OSDIMixin, PublicView):
 
 
 class PetitionCollection(OSDIMixin, PublicView):
+    paginated = True
     pagination_class = PetitionPagination
     serializer_class = OSDIPetition
 
@@ -374,7 +373,6 @@ class PetitionCollection(OSDIMixin, PublicView):
         tags=["osdi"],
     )
     def get(self, request):
-        parse_query(request, None)
         page = self.paginate_queryset(petitions_queryset())
         data = [petition_data(p, request) for p in annotate(page, request)]
         return self.get_paginated_response(data)
@@ -389,13 +387,14 @@ class PetitionItem(OSDIMixin, PublicView):
         tags=["osdi"],
     )
     def get(self, request, pk):
-        parse_query(request, None, paginated=False)
         petition = annotate([get_petition(pk)], request)[0]
         return Response(petition_data(petition, request))
 
 
 class SignatureCollection(OSDIMixin, StaffView):
     """A petition's signatures with their people embedded: staff only, audited."""
+
+    paginated = True
 
     permission_classes = (IsAuthenticated, has_perm("heretostay.view_signature"))
     pagination_class = SignaturePagination
@@ -404,16 +403,14 @@ class SignatureCollection(OSDIMixin, StaffView):
     @extend_schema(
         operation_id="osdi_signatures_list",
         summary="A petition's signatures (OSDI, staff)",
-        description=(
-            "Needs heretostay.view_signature; every page read is written to the audit log. "
-            "Signatures of every translation of the petition are included."
-        ),
         parameters=[ID_PARAMETER],
         responses={200: OSDISignature(many=True), **errors.responses(400, 401, 403, 404, 429)},
         tags=["osdi"],
     )
     def get(self, request, pk):
-        parse_query(request, None)
+        """Needs heretostay.view_signature; every page read is written to the audit log.
+        Signatures of every translation of the petition are included.
+        """
         petition = get_petition(pk)
         queryset = filter_signatures({"campaign": petition.translation_key}).order_by(
             "-created_at", "-pk"
@@ -430,18 +427,16 @@ class RecordSignature(OSDIMixin, PublicView):
     @extend_schema(
         operation_id="osdi_record_signature_helper",
         summary="Record a signature and its person in one POST (OSDI helper)",
-        description=(
-            "given_name and family_name are joined into one name. Validated like the "
-            "petition's web form; errors name the OSDI field (person.email_addresses.0.address). "
-            "The same 202 answers a new and a repeat signer."
-        ),
         parameters=[ID_PARAMETER],
         request=RecordSignatureHelper,
         responses={202: OSDIReceived, **errors.responses(400, 404, 413, 415, 429)},
         tags=["osdi"],
     )
     def post(self, request, pk):
-        parse_query(request, None, paginated=False)
+        """given_name and family_name are joined into one name. Validated like the petition's
+        web form; errors name the OSDI field (person.email_addresses.0.address). The same
+        202 answers a new and a repeat signer.
+        """
         petition = get_petition(pk)
         response = record_api_signature(request, petition, self.body(petition=petition))
         response.data = {

@@ -19,7 +19,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from heretostay_wagtail.api import errors
-from heretostay_wagtail.api.base import StaffView, get_or_404, parse_query
+from heretostay_wagtail.api.base import StaffView, get_or_404
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.signatures import StrictSerializer
 from heretostay_wagtail.paper import entry
@@ -102,11 +102,6 @@ class PaperSignatures(StaffView):
     @extend_schema(
         operation_id="petitions_paper_signatures_create",
         summary="Enter paper signatures (staff)",
-        description=(
-            "Needs heretostay.add_paper_signatures. Each row is validated and signed like "
-            "the admin's paper entry (source paper); a bad row is reported and skipped, "
-            "never blocking the others. One audit-log entry per batch."
-        ),
         parameters=[PETITION_PARAMETER],
         request=PaperBatchSerializer,
         responses={
@@ -116,7 +111,10 @@ class PaperSignatures(StaffView):
         tags=["paper"],
     )
     def post(self, request, pk):
-        parse_query(request, None, paginated=False)
+        """Needs heretostay.add_paper_signatures. Each row is validated and signed like the
+        admin's paper entry (source paper); a bad row is reported and skipped, never
+        blocking the others. One audit-log entry per batch.
+        """
         petition = get_petition(pk)
         batch = self.body()
         try:
@@ -226,10 +224,6 @@ class RequestDelivery(StaffView):
     @extend_schema(
         operation_id="petitions_deliveries_create",
         summary="Request a delivery PDF (staff)",
-        description=(
-            "Needs heretostay.deliver_petition. The PDF is built in the background; poll "
-            "the job's url until status is done, then download file_url."
-        ),
         parameters=[PETITION_PARAMETER],
         request=DeliveryRequestSerializer,
         responses={
@@ -239,7 +233,9 @@ class RequestDelivery(StaffView):
         tags=["paper"],
     )
     def post(self, request, pk):
-        parse_query(request, None, paginated=False)
+        """Needs heretostay.deliver_petition. The PDF is built in the background; poll the
+        job's url until status is done, then download file_url.
+        """
         petition = get_petition(pk)
         data = {k: v for k, v in self.body().items() if v is not False}
         if data.get("regions", "").strip():
@@ -270,7 +266,6 @@ class DeliveryDetail(StaffView):
         tags=["paper"],
     )
     def get(self, request, pk):
-        parse_query(request, None, paginated=False)
         return Response(self.get_serializer(get_job(pk)).data)
 
 
@@ -280,11 +275,6 @@ class DeliveryFile(StaffView):
     @extend_schema(
         operation_id="deliveries_file",
         summary="Download a finished delivery PDF (staff)",
-        description=(
-            "Written to the audit log as a download of personal data. A 409 while the PDF "
-            "is not ready; a 410 once its file was deleted (after DELIVERY_RETENTION_DAYS, "
-            "or by an organizer)."
-        ),
         parameters=[JOB_PARAMETER],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF"),
@@ -295,7 +285,10 @@ class DeliveryFile(StaffView):
         tags=["paper"],
     )
     def get(self, request, pk):
-        parse_query(request, None, paginated=False)
+        """Written to the audit log as a download of personal data. A 409 while the PDF is not
+        ready; a 410 once its file was deleted (after DELIVERY_RETENTION_DAYS, or by an
+        organizer).
+        """
         job = get_job(pk)
         if job.is_file_deleted:
             return Response(

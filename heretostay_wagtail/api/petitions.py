@@ -18,7 +18,7 @@ from wagtail.images import get_image_model
 from wagtail.rich_text import expand_db_html
 
 from heretostay_wagtail.api import errors
-from heretostay_wagtail.api.base import PublicView, get_or_404, parse_query
+from heretostay_wagtail.api.base import PublicView, get_or_404
 from heretostay_wagtail.core import sharing
 from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.core.models import CampaignCounter
@@ -322,6 +322,8 @@ def filter_petitions(queryset, query):
 class CampaignList(PublicView):
     """A page of published campaigns with their counts and translations."""
 
+    paginated = True
+
     def annotate(self, pages):
         raise NotImplementedError
 
@@ -341,7 +343,6 @@ class CampaignDetail(PublicView):
         raise NotImplementedError
 
     def get(self, request, pk):
-        parse_query(request, None, paginated=False)
         return Response(self.get_serializer(self.annotate([self.get_object(pk)])[0]).data)
 
 

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from wagtail.rich_text import expand_db_html
 
 from heretostay_wagtail.api import errors
-from heretostay_wagtail.api.base import PublicView, StaffView, filtered, get_or_404, parse_query
+from heretostay_wagtail.api.base import PublicView, StaffView, filtered, get_or_404
 from heretostay_wagtail.api.exporting import SupporterExport, format_views
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.petitions import (
@@ -269,19 +269,17 @@ class PledgeCreateView(PublicView):
     @extend_schema(
         operation_id="pledges_create",
         summary="Pledge (join the rapid-response network)",
-        description=(
-            "Validated like the campaign's web form and counted once per email across "
-            "translations. The answer is the same 202 whether the email is new or has "
-            "already pledged, so nobody can learn who pledged; the address's owner gets "
-            "an email with a link to update or withdraw the pledge."
-        ),
         parameters=[ID_PARAMETER],
         request=PledgeCreate,
         responses={202: PledgeReceivedSerializer, **errors.responses(400, 404, 413, 415, 429)},
         tags=["pledges"],
     )
     def post(self, request, pk):
-        parse_query(request, None, paginated=False)
+        """Validated like the campaign's web form and counted once per email across
+        translations. The answer is the same 202 whether the email is new or has already
+        pledged, so nobody can learn who pledged; the address's owner gets an email with a
+        link to update or withdraw the pledge.
+        """
         page = get_pledge_page(pk)
         pledging.pledge(
             page,
@@ -370,6 +368,7 @@ class PledgerSerializer(serializers.ModelSerializer):
 
 
 class PledgerList(StaffView):
+    paginated = True
     permission_classes = (IsAuthenticated, has_perm(VIEW_PERMISSION))
     serializer_class = PledgerSerializer
     query_serializer = PledgerQuery
@@ -377,15 +376,14 @@ class PledgerList(StaffView):
     @extend_schema(
         operation_id="pledgers_list",
         summary="List pledgers (staff)",
-        description=(
-            "Needs the heretostay.view_pledge permission, like the admin roster. Each page "
-            "read is written to the audit log, as a download of personal data."
-        ),
         parameters=[PledgerQuery],
         responses={200: PledgerSerializer(many=True), **errors.responses(400, 401, 403, 404, 429)},
         tags=["pledges"],
     )
     def get(self, request):
+        """Needs the heretostay.view_pledge permission, like the admin roster. Each page read
+        is written to the audit log, as a download of personal data.
+        """
         query = self.query()
         queryset = filter_pledgers(query).order_by("-created_at", "-pk")
         page = self.paginate_queryset(queryset)

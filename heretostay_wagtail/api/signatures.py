@@ -14,7 +14,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from heretostay_wagtail.api import errors
-from heretostay_wagtail.api.base import PublicView, StaffView, filtered, parse_query
+from heretostay_wagtail.api.base import PublicView, StaffView, filtered
 from heretostay_wagtail.api.exporting import SupporterExport, format_views
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.petitions import ID_PARAMETER, get_petition
@@ -121,11 +121,6 @@ class SignPetition(PublicView):
     @extend_schema(
         operation_id="petitions_sign",
         summary="Sign a petition",
-        description=(
-            "Validated like the petition's web form and counted once per email across "
-            "translations. The answer is the same 202 whether the email is new or has "
-            "already signed, so nobody can learn who signed."
-        ),
         parameters=[ID_PARAMETER],
         request=SignatureCreate,
         responses={
@@ -135,7 +130,10 @@ class SignPetition(PublicView):
         tags=["signatures"],
     )
     def post(self, request, pk):
-        parse_query(request, None, paginated=False)
+        """Validated like the petition's web form and counted once per email across
+        translations. The answer is the same 202 whether the email is new or has already
+        signed, so nobody can learn who signed.
+        """
         petition = get_petition(pk)
         return record_api_signature(request, petition, self.body(petition=petition))
 
@@ -164,7 +162,6 @@ class ConfirmSignature(PublicView):
         tags=["signatures"],
     )
     def post(self, request):
-        parse_query(request, None, paginated=False)
         public_id = tokens.read("confirm", self.body()["token"])
         signature = None
         if public_id:
@@ -251,6 +248,7 @@ def _filters_for_log(query):
 
 
 class SignatureList(StaffView):
+    paginated = True
     permission_classes = (IsAuthenticated, has_perm("heretostay.view_signature"))
     serializer_class = SignatureSerializer
     query_serializer = SignatureQuery
@@ -258,10 +256,6 @@ class SignatureList(StaffView):
     @extend_schema(
         operation_id="signatures_list",
         summary="List signatures (staff)",
-        description=(
-            "Needs the heretostay.view_signature permission. Each page read is written to "
-            "the audit log, as a download of personal data."
-        ),
         parameters=[SignatureQuery],
         responses={
             200: SignatureSerializer(many=True),
@@ -270,6 +264,9 @@ class SignatureList(StaffView):
         tags=["signatures"],
     )
     def get(self, request):
+        """Needs the heretostay.view_signature permission. Each page read is written to the
+        audit log, as a download of personal data.
+        """
         query = self.query()
         queryset = filter_signatures(query).order_by("-created_at", "-pk")
         page = self.paginate_queryset(queryset)

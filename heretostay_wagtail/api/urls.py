@@ -18,6 +18,7 @@ class NoSuchEndpoint(PublicView):
     """Unknown URLs under ``v1/`` get a JSON 404 in the API's error format."""
 
     schema = None
+    check_query = False  # a 404 whatever the query
 
     def _missing(self, request, *args, **kwargs):
         raise NotFound()
@@ -25,80 +26,53 @@ class NoSuchEndpoint(PublicView):
     get = post = put = patch = delete = _missing
 
 
-urlpatterns = [
+#: (path under v1/, view, URL name): every endpoint, grouped by feature module.
+ROUTES = [
     # Petitions
-    path("v1/petitions/", petitions.PetitionList.as_view(), name="petition-list"),
-    path("v1/petitions/<str:pk>/", petitions.PetitionDetail.as_view(), name="petition-detail"),
+    ("petitions/", petitions.PetitionList, "petition-list"),
+    ("petitions/<str:pk>/", petitions.PetitionDetail, "petition-detail"),
     # Signatures
-    path(
-        "v1/petitions/<str:pk>/signatures/",
-        signatures.SignPetition.as_view(),
-        name="petition-sign",
-    ),
-    path("v1/signatures/confirm/", signatures.ConfirmSignature.as_view(), name="signature-confirm"),
-    path("v1/signatures/", signatures.SignatureList.as_view(), name="signature-list"),
-    path(
-        "v1/signatures/export.csv",
-        signatures.SignatureExportCSV.as_view(),
-        name="signature-export-csv",
-    ),
-    path(
-        "v1/signatures/export.ndjson",
-        signatures.SignatureExportNDJSON.as_view(),
-        name="signature-export-ndjson",
-    ),
+    ("petitions/<str:pk>/signatures/", signatures.SignPetition, "petition-sign"),
+    ("signatures/confirm/", signatures.ConfirmSignature, "signature-confirm"),
+    ("signatures/", signatures.SignatureList, "signature-list"),
+    ("signatures/export.csv", signatures.SignatureExportCSV, "signature-export-csv"),
+    ("signatures/export.ndjson", signatures.SignatureExportNDJSON, "signature-export-ndjson"),
     # Paper signatures and delivery PDFs
-    path(
-        "v1/petitions/<str:pk>/paper-signatures/",
-        paper.PaperSignatures.as_view(),
-        name="petition-paper-signatures",
-    ),
-    path(
-        "v1/petitions/<str:pk>/deliveries/",
-        paper.RequestDelivery.as_view(),
-        name="petition-deliveries",
-    ),
-    path("v1/deliveries/<str:pk>/", paper.DeliveryDetail.as_view(), name="delivery-detail"),
-    path("v1/deliveries/<str:pk>/file/", paper.DeliveryFile.as_view(), name="delivery-file"),
+    ("petitions/<str:pk>/paper-signatures/", paper.PaperSignatures, "petition-paper-signatures"),
+    ("petitions/<str:pk>/deliveries/", paper.RequestDelivery, "petition-deliveries"),
+    ("deliveries/<str:pk>/", paper.DeliveryDetail, "delivery-detail"),
+    ("deliveries/<str:pk>/file/", paper.DeliveryFile, "delivery-file"),
     # Pledges
-    path("v1/pledges/", pledges.PledgeCampaignList.as_view(), name="pledge-list"),
-    path("v1/pledges/<str:pk>/", pledges.PledgeCampaignDetail.as_view(), name="pledge-detail"),
-    path(
-        "v1/pledges/<str:pk>/pledgers/",
-        pledges.PledgeCreateView.as_view(),
-        name="pledge-create",
-    ),
-    path("v1/pledgers/", pledges.PledgerList.as_view(), name="pledger-list"),
-    path("v1/pledgers/export.csv", pledges.PledgerExportCSV.as_view(), name="pledger-export-csv"),
-    path(
-        "v1/pledgers/export.ndjson",
-        pledges.PledgerExportNDJSON.as_view(),
-        name="pledger-export-ndjson",
-    ),
+    ("pledges/", pledges.PledgeCampaignList, "pledge-list"),
+    ("pledges/<str:pk>/", pledges.PledgeCampaignDetail, "pledge-detail"),
+    ("pledges/<str:pk>/pledgers/", pledges.PledgeCreateView, "pledge-create"),
+    ("pledgers/", pledges.PledgerList, "pledger-list"),
+    ("pledgers/export.csv", pledges.PledgerExportCSV, "pledger-export-csv"),
+    ("pledgers/export.ndjson", pledges.PledgerExportNDJSON, "pledger-export-ndjson"),
     # Rapid-response alerts
-    path("v1/alerts/", alerts.AlertList.as_view(), name="alert-list"),
-    path("v1/alerts/<str:pk>/", alerts.AlertDetail.as_view(), name="alert-detail"),
-    path("v1/alerts/<str:pk>/verify/", alerts.VerifyAlert.as_view(), name="alert-verify"),
-    path("v1/alerts/<str:pk>/send/", alerts.SendAlert.as_view(), name="alert-send"),
+    ("alerts/", alerts.AlertList, "alert-list"),
+    ("alerts/<str:pk>/", alerts.AlertDetail, "alert-detail"),
+    ("alerts/<str:pk>/verify/", alerts.VerifyAlert, "alert-verify"),
+    ("alerts/<str:pk>/send/", alerts.SendAlert, "alert-send"),
     # Defense cards
-    path("v1/cards/", cards.CardList.as_view(), name="card-list"),
-    path("v1/cards/<str:pk>/", cards.CardDetail.as_view(), name="card-detail"),
+    ("cards/", cards.CardList, "card-list"),
+    ("cards/<str:pk>/", cards.CardDetail, "card-detail"),
     # OSDI
-    path("v1/osdi/", osdi.EntryPoint.as_view(), name="osdi-entry"),
-    path("v1/osdi/petitions/", osdi.PetitionCollection.as_view(), name="osdi-petitions"),
-    path("v1/osdi/petitions/<str:pk>/", osdi.PetitionItem.as_view(), name="osdi-petition"),
-    path(
-        "v1/osdi/petitions/<str:pk>/signatures/",
-        osdi.SignatureCollection.as_view(),
-        name="osdi-signatures",
-    ),
-    path(
-        "v1/osdi/petitions/<str:pk>/record_signature_helper/",
-        osdi.RecordSignature.as_view(),
-        name="osdi-record-signature",
+    ("osdi/", osdi.EntryPoint, "osdi-entry"),
+    ("osdi/petitions/", osdi.PetitionCollection, "osdi-petitions"),
+    ("osdi/petitions/<str:pk>/", osdi.PetitionItem, "osdi-petition"),
+    ("osdi/petitions/<str:pk>/signatures/", osdi.SignatureCollection, "osdi-signatures"),
+    (
+        "osdi/petitions/<str:pk>/record_signature_helper/",
+        osdi.RecordSignature,
+        "osdi-record-signature",
     ),
     # Schema and docs
-    path("v1/schema/", docs.SchemaView.as_view(), name="schema"),
-    path("v1/docs/", docs.DocsView.as_view(), name="docs"),
+    ("schema/", docs.SchemaView, "schema"),
+    ("docs/", docs.DocsView, "docs"),
+]
+
+urlpatterns = [
+    *(path(f"v1/{route}", view.as_view(), name=name) for route, view, name in ROUTES),
     re_path(r"^v1/", NoSuchEndpoint.as_view()),
 ]

@@ -215,3 +215,22 @@ def test_page_numbers_in_other_digits_are_a_400(api, petition, query):
     response = api.get(f"{LIST}?{query}")
     assert response.status_code == 400
     assert query.split("=")[0] in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "method, url",
+    [
+        ("get", "/api/v1/petitions/{pk}/?page=2"),
+        ("post", "/api/v1/petitions/{pk}/signatures/?debug=1"),
+        ("get", "/api/v1/pledges/?campaign=1&extra=1"),
+    ],
+)
+def test_every_endpoint_refuses_query_parameters_it_does_not_take(api, petition, method, url):
+    response = getattr(api, method)(url.format(pk=petition.pk), {}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) & {"page", "debug", "campaign", "extra"}
+
+
+def test_unknown_endpoint_is_a_404_whatever_the_query(api):
+    response = api.get("/api/v1/nowhere/?page=³")
+    assert response.status_code == 404
