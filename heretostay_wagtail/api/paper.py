@@ -95,20 +95,27 @@ class PaperReportSerializer(serializers.Serializer):
     rows = RowReportSerializer(many=True, help_text="Blank rows are skipped and not listed.")
 
 
+def petition_operation(operation_id, summary, request, responses):
+    """The OpenAPI operation of a staff POST on one petition's paper tools."""
+    return extend_schema(
+        operation_id=operation_id,
+        summary=summary,
+        parameters=[PETITION_PARAMETER],
+        request=request,
+        responses={**responses, **errors.responses(400, 401, 403, 404, 413, 415, 429)},
+        tags=["paper"],
+    )
+
+
 class PaperSignatures(StaffView):
     permission_classes = (IsAuthenticated, has_perm(PAPER_PERMISSION))
     serializer_class = PaperBatchSerializer
 
-    @extend_schema(
-        operation_id="petitions_paper_signatures_create",
-        summary="Enter paper signatures (staff)",
-        parameters=[PETITION_PARAMETER],
-        request=PaperBatchSerializer,
-        responses={
-            200: PaperReportSerializer,
-            **errors.responses(400, 401, 403, 404, 413, 415, 429),
-        },
-        tags=["paper"],
+    @petition_operation(
+        "petitions_paper_signatures_create",
+        "Enter paper signatures (staff)",
+        PaperBatchSerializer,
+        {200: PaperReportSerializer},
     )
     def post(self, request, pk):
         """Needs heretostay.add_paper_signatures. Each row is validated and signed like the
@@ -221,16 +228,11 @@ class RequestDelivery(StaffView):
     permission_classes = (IsAuthenticated, has_perm(DELIVER_PERMISSION))
     serializer_class = DeliveryRequestSerializer
 
-    @extend_schema(
-        operation_id="petitions_deliveries_create",
-        summary="Request a delivery PDF (staff)",
-        parameters=[PETITION_PARAMETER],
-        request=DeliveryRequestSerializer,
-        responses={
-            202: DeliveryJobSerializer,
-            **errors.responses(400, 401, 403, 404, 413, 415, 429),
-        },
-        tags=["paper"],
+    @petition_operation(
+        "petitions_deliveries_create",
+        "Request a delivery PDF (staff)",
+        DeliveryRequestSerializer,
+        {202: DeliveryJobSerializer},
     )
     def post(self, request, pk):
         """Needs heretostay.deliver_petition. The PDF is built in the background; poll the

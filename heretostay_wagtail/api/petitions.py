@@ -319,63 +319,59 @@ def filter_petitions(queryset, query):
 # -- views -----------------------------------------------------------------------------
 
 
-class CampaignList(PublicView):
-    """A page of published campaigns with their counts and translations."""
+def campaign_views(
+    name, *, serializer, query, queryset, annotate, get_object, id_parameter, tag, summaries
+):
+    """The public list and detail views of one kind of campaign, with their operations.
 
-    paginated = True
+    ``queryset(query)`` gives the filtered published pages, ``annotate(pages, request)``
+    adds counts and translations in a few queries, ``get_object(pk)`` one page or a 404.
+    """
 
-    def annotate(self, pages):
-        raise NotImplementedError
+    @extend_schema(
+        operation_id=f"{tag}_list",
+        summary=summaries[0],
+        parameters=[query],
+        responses={200: serializer(many=True), **errors.responses(400, 404, 429)},
+        tags=[tag],
+    )
+    class List(PublicView):
+        paginated = True
+        serializer_class = serializer
+        query_serializer = query
 
-    def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        serializer = self.get_serializer(self.annotate(page), many=True)
-        return self.get_paginated_response(serializer.data)
+        def get(self, request):
+            page = self.paginate_queryset(queryset(self.query()))
+            return self.get_paginated_response(
+                self.get_serializer(annotate(page, request), many=True).data
+            )
+
+    @extend_schema(
+        operation_id=f"{tag}_retrieve",
+        summary=summaries[1],
+        parameters=[id_parameter],
+        responses={200: serializer, **errors.responses(400, 404, 429)},
+        tags=[tag],
+    )
+    class Detail(PublicView):
+        serializer_class = serializer
+
+        def get(self, request, pk):
+            return Response(self.get_serializer(annotate([get_object(pk)], request)[0]).data)
+
+    for view, suffix in ((List, "List"), (Detail, "Detail")):
+        view.__name__ = view.__qualname__ = f"{name}{suffix}"
+    return List, Detail
 
 
-class CampaignDetail(PublicView):
-    """One published campaign with its count and translations."""
-
-    def annotate(self, pages):
-        raise NotImplementedError
-
-    def get_object(self, pk):
-        raise NotImplementedError
-
-    def get(self, request, pk):
-        return Response(self.get_serializer(self.annotate([self.get_object(pk)])[0]).data)
-
-
-@extend_schema(
-    operation_id="petitions_list",
-    summary="List published petitions",
-    parameters=[PetitionQuery],
-    responses={200: PetitionSerializer(many=True), **errors.responses(400, 404, 429)},
-    tags=["petitions"],
+PetitionList, PetitionDetail = campaign_views(
+    "Petition",
+    serializer=PetitionSerializer,
+    query=PetitionQuery,
+    queryset=lambda query: filter_petitions(petitions_queryset(), query),
+    annotate=annotate,
+    get_object=get_petition,
+    id_parameter=ID_PARAMETER,
+    tag="petitions",
+    summaries=("List published petitions", "One published petition, with its live count"),
 )
-class PetitionList(CampaignList):
-    serializer_class = PetitionSerializer
-    query_serializer = PetitionQuery
-
-    def get_queryset(self):
-        return filter_petitions(petitions_queryset(), self.query())
-
-    def annotate(self, pages):
-        return annotate(pages, self.request)
-
-
-@extend_schema(
-    operation_id="petitions_retrieve",
-    summary="One published petition, with its live count",
-    parameters=[ID_PARAMETER],
-    responses={200: PetitionSerializer, **errors.responses(400, 404, 429)},
-    tags=["petitions"],
-)
-class PetitionDetail(CampaignDetail):
-    serializer_class = PetitionSerializer
-
-    def annotate(self, pages):
-        return annotate(pages, self.request)
-
-    def get_object(self, pk):
-        return get_petition(pk)

@@ -24,10 +24,9 @@ from heretostay_wagtail.api.base import PublicView, StaffView, filtered, get_or_
 from heretostay_wagtail.api.exporting import SupporterExport, format_views
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.petitions import (
-    CampaignDetail,
-    CampaignList,
     CampaignSerializer,
     annotate_campaigns,
+    campaign_views,
     campaigns_queryset,
     filter_campaigns,
 )
@@ -75,7 +74,7 @@ def get_pledge_page(pk):
     return get_or_404(pledges_queryset(), pk, NO_PLEDGE)
 
 
-def annotate(pages):
+def annotate(pages, request=None):
     """Counters, translations and offered roles for a page of campaigns, in a few queries."""
     pages = annotate_campaigns(pages, PledgePage)
     roles = {}
@@ -153,39 +152,20 @@ class PledgeCampaignQuery(serializers.Serializer):
 # -- public views ----------------------------------------------------------------------
 
 
-@extend_schema(
-    operation_id="pledges_list",
-    summary="List published pledge campaigns",
-    parameters=[PledgeCampaignQuery],
-    responses={200: PledgeCampaignSerializer(many=True), **errors.responses(400, 404, 429)},
-    tags=["pledges"],
+PledgeCampaignList, PledgeCampaignDetail = campaign_views(
+    "PledgeCampaign",
+    serializer=PledgeCampaignSerializer,
+    query=PledgeCampaignQuery,
+    queryset=lambda query: filter_campaigns(pledges_queryset(), query),
+    annotate=annotate,
+    get_object=get_pledge_page,
+    id_parameter=ID_PARAMETER,
+    tag="pledges",
+    summaries=(
+        "List published pledge campaigns",
+        "One published pledge campaign, with its live count and roles",
+    ),
 )
-class PledgeCampaignList(CampaignList):
-    serializer_class = PledgeCampaignSerializer
-    query_serializer = PledgeCampaignQuery
-
-    def get_queryset(self):
-        return filter_campaigns(pledges_queryset(), self.query())
-
-    def annotate(self, pages):
-        return annotate(pages)
-
-
-@extend_schema(
-    operation_id="pledges_retrieve",
-    summary="One published pledge campaign, with its live count and roles",
-    parameters=[ID_PARAMETER],
-    responses={200: PledgeCampaignSerializer, **errors.responses(400, 404, 429)},
-    tags=["pledges"],
-)
-class PledgeCampaignDetail(CampaignDetail):
-    serializer_class = PledgeCampaignSerializer
-
-    def annotate(self, pages):
-        return annotate(pages)
-
-    def get_object(self, pk):
-        return get_pledge_page(pk)
 
 
 def validate_with_form(page, data):
