@@ -71,3 +71,14 @@ def test_admin_offers_no_control_for_api_only_filters(client, organizer, petitio
     assert 'name="petition"' in html and 'name="language"' in html
     for name in SignatureFilterSet.api_only:
         assert f'name="{name}"' not in html and f"id_{name}" not in html
+
+
+def test_admin_petition_choices_are_read_fresh_for_each_request(
+    client, organizer, petition, make_other_petition
+):
+    client.force_login(organizer)
+    index = reverse("heretostay_signatures:index")
+    assert petition.title in client.get(index).content.decode()
+    other = make_other_petition()
+    html = client.get(index).content.decode()
+    assert f'value="{other.campaign_key}"' in html
