@@ -26,13 +26,7 @@ COLUMNS = [
     Column(
         "created_at", _("Signed at"), lambda s: s.created_at, listing="date", sort_key="created_at"
     ),
-    Column(
-        "confirmed_at",
-        _("Confirmed at"),
-        lambda s: s.confirmed_at,
-        listing="boolean",
-        display=lambda s: s.is_confirmed,
-    ),
+    Column("confirmed_at", _("Confirmed at"), lambda s: s.confirmed_at, listing="date"),
     Column("opted_in", _("Joined mailing list"), lambda s: s.opted_in, listing="boolean"),
     Column("consent_text", _("Consent text"), lambda s: s.consent_text),
     Column("consent_given_at", _("Consent given at"), lambda s: s.consent_given_at),
