@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 #: Feature folders, each with its ``models`` (gathered by ``heretostay_wagtail.models``).
 FEATURES = ("petitions", "pledges", "guides", "paper")
 
-#: Imported at start-up: signal receivers, and the views that register the page routes
-#: page models delegate to (``core/routes.py``).
+#: Imported at start-up: signal receivers, system checks, and the views that register the
+#: page routes page models delegate to (``core/routes.py``).
 READY_MODULES = (
     "core.views",
+    "core.messages",
     "petitions.signals",
     "petitions.views",
     "pledges.signals",

@@ -121,7 +121,7 @@ def test_validation_errors_in_the_requests_language(api, petition):
     assert response["Content-Language"] == "es"
     assert (
         body["detail"]
-        == "Algunos de los datos enviados no son válidos. Vea los errores de cada campo."
+        == "Algunos de los datos enviados no son válidos. Revisa los errores de cada campo."
     )
     assert body["errors"]["email"][0]["message"] == (
         "Escribe un correo electrónico válido, por ejemplo nombre@ejemplo.com."
