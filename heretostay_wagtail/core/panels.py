@@ -14,7 +14,9 @@ class SupporterCountPanel(Panel):
     """A campaign's live count, and a link to its supporters for those allowed to see them.
 
     ``listing_url_name`` is the admin listing, filtered with ``?<filter_name>=<campaign
-    key>``; the link shows only to users with ``permission``.
+    key>``; the link shows only to users with ``permission``. ``links`` adds more:
+    ``(label, url_name, permissions)``, each reversed with the page's id and shown to
+    users with any of ``permissions``.
     """
 
     def __init__(
@@ -22,6 +24,7 @@ class SupporterCountPanel(Panel):
         listing_url_name=None,
         filter_name=None,
         permission=None,
+        links=(),
         template_name="heretostay/admin/signature_count_panel.html",
         **kwargs,
     ):
@@ -30,6 +33,7 @@ class SupporterCountPanel(Panel):
         self.listing_url_name = listing_url_name
         self.filter_name = filter_name
         self.permission = permission
+        self.links = tuple(links)
         self.template_name = template_name
 
     def clone_kwargs(self):
@@ -38,6 +42,7 @@ class SupporterCountPanel(Panel):
             listing_url_name=self.listing_url_name,
             filter_name=self.filter_name,
             permission=self.permission,
+            links=self.links,
             template_name=self.template_name,
         )
         return kwargs
@@ -71,4 +76,10 @@ class SupporterCountPanel(Panel):
                 ):
                     query = urlencode({panel.filter_name: page.campaign_key})
                     context["signatures_url"] = f"{reverse(panel.listing_url_name)}?{query}"
+                user = getattr(self.request, "user", None)
+                context["links"] = [
+                    (label, reverse(url_name, args=[page.pk]))
+                    for label, url_name, permissions in panel.links
+                    if user and any(user.has_perm(p) for p in permissions)
+                ]
             return context

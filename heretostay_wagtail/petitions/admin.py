@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.views import generic
+from wagtail.admin.widgets.button import ListingButton
 from wagtail.models import Locale, Site
 
 from heretostay_wagtail.core import audit, exports
@@ -184,3 +185,21 @@ def signatures_url(campaign_key=None):
 
     url = reverse(signature_viewset.get_url_name("index"))
     return f"{url}?petition={campaign_key}" if campaign_key else url
+
+
+@hooks.register("register_page_listing_buttons")
+def signatures_listing_button(page, user, next_url=None):
+    """A "Signatures" button on each petition's row in the page explorer, for those who may
+    see them: the petition's own list, one click away (as the editor's count panel has)."""
+    cls = page.specific_class
+    if cls is None or not issubclass(cls, PetitionPage):
+        return
+    if not user.has_perm("heretostay.view_signature"):
+        return
+    yield ListingButton(
+        _("Signatures"),
+        signatures_url(page.specific_deferred.campaign_key),
+        icon_name="list-ul",
+        priority=40,
+        attrs={"aria-label": _("Signatures of '%(title)s'") % {"title": page.title}},
+    )

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from phonenumber_field.modelfields import PhoneNumberField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -53,7 +54,26 @@ class FieldChoice(models.TextChoices):
     REQUIRED = "required", _("Required")
 
 
+class PetitionPageForm(WagtailAdminPageForm):
+    """Marks "Place" required (with the editor's asterisk) when the scope is local, as
+    ``PetitionPage.clean`` requires; a national petition may leave it blank."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        place = self.fields.get("place_name")
+        if place is None:
+            return
+        if self.is_bound:
+            scope = self.data.get(self.add_prefix("scope"))
+        else:
+            scope = self.initial.get("scope") or Scope.LOCAL
+        place.required = scope == Scope.LOCAL
+        place.error_messages["required"] = _("Local petitions need a place.")
+
+
 class PetitionPage(CampaignPage):
+    base_form_class = PetitionPageForm
+
     ask = models.TextField(
         _("the ask"),
         max_length=1000,
@@ -105,16 +125,31 @@ class PetitionPage(CampaignPage):
             listing_url_name="heretostay_signatures:index",
             filter_name="petition",
             permission="heretostay.view_signature",
+            links=[
+                (
+                    _("Paper signatures and delivery"),
+                    "heretostay_paper_tools",
+                    ("heretostay.add_paper_signatures", "heretostay.deliver_petition"),
+                )
+            ],
         ),
         InlinePanel(
-            "targets", label=_("Targets"), min_num=1, heading=_("Who can give you what you want?")
+            "targets", label=_("Target"), min_num=1, heading=_("Who can give you what you want?")
         ),
         FieldPanel("ask"),
         FieldPanel("why"),
         MultiFieldPanel(
             [
                 FieldPanel("scope"),
-                FieldRowPanel([FieldPanel("place_name"), FieldPanel("postal_code")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel(
+                            "place_name",
+                            help_text=_("City, county or area. Required when the scope is local."),
+                        ),
+                        FieldPanel("postal_code"),
+                    ]
+                ),
             ],
             heading=_("Where?"),
         ),

@@ -22,7 +22,7 @@ from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexV
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import HeaderButton
+from wagtail.admin.widgets.button import HeaderButton, ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -41,6 +41,7 @@ from heretostay_wagtail.pledges.models import (
     AlertDelivery,
     AlertStatus,
     Pledge,
+    PledgePage,
     VolunteerRole,
 )
 
@@ -394,3 +395,22 @@ class RapidResponseGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_rapid_response():
     return RapidResponseGroup()
+
+
+@hooks.register("register_page_listing_buttons")
+def roster_listing_button(page, user, next_url=None):
+    """A "Volunteers" button on each pledge page's row in the page explorer: the roster of
+    that campaign, for those who may see it."""
+    cls = page.specific_class
+    if cls is None or not issubclass(cls, PledgePage):
+        return
+    if not user.has_perm("heretostay.view_pledge"):
+        return
+    url = reverse(roster_viewset.get_url_name("index"))
+    yield ListingButton(
+        _("Volunteers"),
+        f"{url}?campaign={page.specific_deferred.campaign_key}",
+        icon_name="group",
+        priority=40,
+        attrs={"aria-label": _("Volunteers of '%(title)s'") % {"title": page.title}},
+    )
