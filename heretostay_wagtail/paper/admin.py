@@ -147,12 +147,16 @@ def enter(request, page_id):
     numbered = [(i + 1, form.cleaned_data) for i, form in enumerate(formset.forms)]
     report = entry.enter_rows(petition, numbered, user=request.user, sheet_code=code)
     _report_message(request, report)
-    # Rows that were not saved come back filled in, with their reasons, to fix and resend.
+    # Rows that were not saved come back filled in, with their reasons, to fix and resend,
+    # each in its own place: row 3 of the sheet stays row 3 in the form and in the report
+    # (the rows saved come back empty, and empty rows are skipped).
     rejected = report.rejected
-    initial = [r.data | {"opt_in": r.data.get("opt_in") == "on"} for r in rejected]
-    initial += [{}] * max(0, DEFAULT_ROWS - len(initial))
+    initial = [{} for _ in range(max([len(formset.forms)] + [r.number for r in rejected]))]
+    errors = {}
+    for row in rejected:
+        initial[row.number - 1] = row.data | {"opt_in": row.data.get("opt_in") == "on"}
+        errors[row.number - 1] = row.errors
     fresh = paper_forms.EntryFormSet(initial=initial, form_kwargs={"petition": petition})
-    errors = {i: r.errors for i, r in enumerate(rejected)}
     fresh_batch = paper_forms.EntryBatchForm(initial={"sheet_code": code})
     return _entry_page(request, petition, fresh_batch, fresh, report, errors)
 
@@ -167,7 +171,9 @@ def _row_count(request):
 def _entry_page(request, petition, batch, formset, report, row_errors):
     rows = [(form, row_errors.get(i, [])) for i, form in enumerate(formset.forms)]
     if formset.forms and not batch.errors:
-        formset.forms[0].fields["name"].widget.attrs["autofocus"] = True
+        # The first row to fix, or the first row of a new sheet.
+        first = min(row_errors, default=0)
+        formset.forms[first].fields["name"].widget.attrs["autofocus"] = True
     return _render(
         request,
         "heretostay/admin/paper_enter.html",

@@ -76,6 +76,27 @@ def test_batch_with_one_bad_row(paper_client, petition, sheet, paper_organizer):
     assert entry.data["added"] == 2 and entry.data["rejected"] == 1
 
 
+def test_rejected_rows_come_back_in_their_place(paper_client, petition):
+    """The report says "row 3"; the refilled form shows that row as row 3 (as on the
+    sheet), and the first row to fix has the focus. Sending it again reports row 3 again."""
+    good = {"name": "Ana Pérez", "email": "ana@example.org", "postal_code": "94103"}
+    bad = {"name": "Bad Email", "email": "not-an-email", "postal_code": "94103"}
+    response = _enter(paper_client, petition, good, {**good, "email": "b@example.org"}, bad)
+    html = response.content.decode()
+    report = html[html.index('class="hts-report"') :]
+    assert "<td>3</td><td>Bad Email</td>" in report
+    assert 'id="id_form-2-email"' in html and 'value="not-an-email"' in html
+    form_part = html[html.index('class="hts-entry"') :]
+    assert 'name="form-0-email"' in form_part and 'value="not-an-email"' not in (
+        form_part[: form_part.index('name="form-2-name"')]
+    )
+    assert html.count("autofocus") == 1
+    assert html.index("autofocus") > html.index('name="form-2-name"') - 200
+    assert 'id="row-3-errors"' in html
+    again = _enter(paper_client, petition, {}, {}, bad)
+    assert "<td>3</td><td>Bad Email</td>" in again.content.decode()
+
+
 def test_duplicates_are_reported_not_added(paper_client, petition):
     sign(petition, "Ana Online", "ana@example.org")
     response = _enter(
