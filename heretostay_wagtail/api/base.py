@@ -46,8 +46,27 @@ class FirstRenderer(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+#: Levels of arrays and objects a JSON body may nest (OSDI's deepest body needs 3).
+MAX_JSON_DEPTH = 16
+
+
+def json_depth(value):
+    """How deeply ``value`` nests lists and dicts, without recursing."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            deepest = max(deepest, depth)
+            stack.extend((item, depth + 1) for item in value)
+    return deepest
+
+
 class LimitedJSONParser(JSONParser):
-    """JSON bodies up to ``API_MAX_REQUEST_SIZE`` bytes; larger ones get a 413."""
+    """JSON bodies up to ``API_MAX_REQUEST_SIZE`` bytes (larger ones get a 413), nesting
+    at most ``MAX_JSON_DEPTH`` levels (deeper ones, which made Python's decoder recurse
+    until it failed, get a 400)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         limit = get_setting("API_MAX_REQUEST_SIZE")
@@ -61,7 +80,13 @@ class LimitedJSONParser(JSONParser):
         data = stream.read(limit + 1) if stream is not None else b""
         if len(data) > limit:
             raise errors.RequestTooLarge()
-        return super().parse(io.BytesIO(data), media_type, parser_context)
+        try:
+            parsed = super().parse(io.BytesIO(data), media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(errors.TOO_DEEP % {"max": MAX_JSON_DEPTH}) from None
+        if json_depth(parsed) > MAX_JSON_DEPTH:
+            raise exceptions.ParseError(errors.TOO_DEEP % {"max": MAX_JSON_DEPTH})
+        return parsed
 
 
 class Pagination(PageNumberPagination):

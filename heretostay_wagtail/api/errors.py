@@ -17,6 +17,7 @@ INVALID = _("Some of the data sent is not valid. See errors for each field.")
 UNKNOWN_PARAMETER = _("Unknown parameter.")
 UNKNOWN_FIELD = _("Unknown field.")
 POSITIVE_INTEGER = _("Enter a whole number greater than zero.")
+TOO_DEEP = _("The JSON body is nested too deeply: at most %(max)s levels of arrays and objects.")
 
 
 class RequestTooLarge(exceptions.APIException):

@@ -183,6 +183,16 @@ def test_fields_a_petition_does_not_ask_for_are_not_stored(api, home):
             "unsupported_media_type",
         ),
         (b'{"name": "' + b"x" * 70_000 + b'"}', "application/json", 413, "too_large"),
+        # Deep nesting: Python's decoder recursed until a RecursionError (a 500).
+        (b"[" * 999, "application/json", 400, "parse_error"),
+        (b"[" * 999 + b"]" * 999, "application/json", 400, "parse_error"),
+        (
+            b'{"name": ' + b'{"a": ' * 500 + b"1" + b"}" * 501,
+            "application/json",
+            400,
+            "parse_error",
+        ),
+        (b'{"name": ' + b"[" * 40 + b"]" * 40 + b"}", "application/json", 400, "parse_error"),
     ],
 )
 def test_bad_bodies_are_4xx_never_500(api, petition, body, content_type, status, code):
@@ -190,6 +200,18 @@ def test_bad_bodies_are_4xx_never_500(api, petition, body, content_type, status,
     assert response.status_code == status
     assert response.json()["code"] == code
     assert Signature.objects.count() == 0
+
+
+def test_deep_nesting_says_why(api, petition):
+    response = api.generic(
+        "POST",
+        sign_url(petition),
+        b"[" * 999,
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert response.status_code == 400
+    assert "anidado" in response.json()["detail"]
 
 
 def test_wrong_types_name_the_field(api, petition):
