@@ -10,6 +10,11 @@ from phonenumber_field.formfields import PhoneNumberField
 from heretostay_wagtail.core.conf import get_setting
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Bidirectional embeddings, overrides and isolates: U+202E can show a name backwards in a
+#: PDF or an email. (The plain marks U+200E and U+200F stay allowed.)
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: Line breaks, refused in one-line fields: "x\r\nBcc: ..." printed as extra lines.
+LINE_BREAKS = re.compile("[\r\n\t\x85\u2028\u2029]")
 POSTAL_CODE = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,18}[A-Za-z0-9]?$",
     _("Enter a valid postal code (letters, numbers, spaces and dashes)."),
@@ -17,12 +22,16 @@ POSTAL_CODE = RegexValidator(
 
 
 class CleanCharField(forms.CharField):
-    """Strips whitespace and refuses control characters (they break CSVs and PDFs)."""
+    """Strips whitespace and refuses control characters (they break CSVs and PDFs) and
+    bidirectional overrides; a one-line field (any but a ``Textarea``) refuses line
+    breaks too."""
 
     def clean(self, value):
         value = super().clean(value)
-        if value and CONTROL_CHARS.search(value):
+        if value and (CONTROL_CHARS.search(value) or BIDI_CONTROLS.search(value)):
             raise forms.ValidationError(_("This field contains characters that are not allowed."))
+        if value and not isinstance(self.widget, forms.Textarea) and LINE_BREAKS.search(value):
+            raise forms.ValidationError(_("Write this on one line."))
         return value
 
 
