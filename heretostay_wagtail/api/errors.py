@@ -4,6 +4,8 @@ Every 4xx is ``{"status", "code", "detail"}``, plus ``errors`` (field path -> me
 for invalid input, so clients can put each message next to the field it names.
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -11,12 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.fields import get_error_detail
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+logger = logging.getLogger(__name__)
 
 INVALID = _("Some of the data sent is not valid. See errors for each field.")
 UNKNOWN_PARAMETER = _("Unknown parameter.")
 UNKNOWN_FIELD = _("Unknown field.")
 POSITIVE_INTEGER = _("Enter a whole number greater than zero.")
+SERVER_ERROR = _("Something went wrong on the server. Try again later.")
 TOO_DEEP = _("The JSON body is nested too deeply: at most %(max)s levels of arrays and objects.")
 
 
@@ -96,7 +103,7 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(get_error_detail(exc))
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        return server_error(exc, context)
     body = {"status": response.status_code}
     if isinstance(exc, exceptions.ValidationError):
         errors = _flatten(exc.detail)
@@ -110,6 +117,20 @@ def exception_handler(exc, context):
         body["detail"] = str(exc.detail) if hasattr(exc, "detail") else str(exc)
     response.data = body
     return response
+
+
+def server_error(exc, context):
+    """Any other exception: logged with its traceback, rolled back, and answered in the
+    API's JSON error shape (not Django's HTML page, which can show settings with DEBUG)."""
+    request = context.get("request")
+    logger.error(
+        "Unhandled error in the API: %s",
+        getattr(request, "path", ""),
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
+    set_rollback()
+    body = {"status": 500, "code": "server_error", "detail": str(SERVER_ERROR)}
+    return Response(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 
 def responses(*codes):

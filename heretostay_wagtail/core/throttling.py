@@ -1,5 +1,11 @@
-"""Per-IP rate limits kept in Django's cache, so every app server shares them."""
+"""Per-IP rate limits kept in Django's cache, so every app server shares them.
 
+When the cache cannot be reached (Redis down), limits fail open: the request goes on and
+a warning is logged. Losing a signature or a pledge is worse than a few minutes without
+rate limits; the honeypot, the dedupe and the double opt-in still hold.
+"""
+
+import logging
 import time
 
 from django.core.cache import caches
@@ -8,6 +14,8 @@ from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.core.privacy import client_ip, hash_ip
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+logger = logging.getLogger(__name__)
 
 
 def parse_rate(rate):
@@ -32,16 +40,22 @@ def hit(request, scope, ident=None):
     if parsed is None:
         return True
     limit, window = parsed
-    cache = caches[get_setting("THROTTLE_CACHE")]
     key = _bucket_key(scope, ident or client_ip(request), window, time.time())
-    if cache.add(key, 1, timeout=window + 1):
-        return True
     try:
-        count = cache.incr(key)
+        return _count(caches[get_setting("THROTTLE_CACHE")], key, window) <= limit
+    except Exception:  # noqa: BLE001 - any cache backend's connection error
+        logger.warning("Rate limit %r not applied: the cache is unreachable.", scope, exc_info=True)
+        return True
+
+
+def _count(cache, key, window):
+    if cache.add(key, 1, timeout=window + 1):
+        return 1
+    try:
+        return cache.incr(key)
     except ValueError:  # expired between add() and incr()
         cache.add(key, 1, timeout=window + 1)
-        return True
-    return count <= limit
+        return 1
 
 
 def retry_after(scope):
