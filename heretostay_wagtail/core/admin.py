@@ -16,18 +16,29 @@ from wagtail.permissions import register_permission_policy
 
 
 class SupporterPermissionPolicy(ModelPermissionPolicy):
-    """Django model permissions, less the actions in ``refused`` (for everyone)."""
+    """Django model permissions, less the actions in ``refused`` (for everyone); and
+    every action needs ``view`` as well, since each screen (delete, history, edit) shows
+    the supporter's name: ``delete_signature`` alone opens none of them."""
 
     def __init__(self, model, *, refused=("add",), **kwargs):
         super().__init__(model, **kwargs)
         self.refused = frozenset(refused)
 
+    def _may_view(self, user):
+        return super().user_has_permission(user, "view")
+
     def user_has_permission(self, user, action):
-        return action not in self.refused and super().user_has_permission(user, action)
+        if action in self.refused:
+            return False
+        return super().user_has_permission(user, action) and self._may_view(user)
 
     def user_has_any_permission(self, user, actions):
         allowed = [action for action in actions if action not in self.refused]
-        return bool(allowed) and super().user_has_any_permission(user, allowed)
+        return (
+            bool(allowed)
+            and super().user_has_any_permission(user, allowed)
+            and self._may_view(user)
+        )
 
     def users_with_any_permission(self, actions):
         allowed = [action for action in actions if action not in self.refused]

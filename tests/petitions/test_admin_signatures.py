@@ -254,3 +254,28 @@ def test_export_links_follow_filters_changed_in_place(client, organizer, petitio
     assert set(entry.data["filters"]) == {"source", "signed"}
     assert entry.data["filters"]["source"] == "paper"
     assert entry.data["filters"]["signed"].startswith("2020-01-01")
+
+
+def test_delete_permission_alone_shows_no_name(client, django_user_model, petition, add_signature):
+    """Every screen about one signature shows the signer's name, so each needs the view
+    permission too; ids are sequential, so a delete-only user could otherwise walk them."""
+    from tests.conftest import grant
+
+    sig = add_signature(petition, name="Hidden Name", email="hidden@example.org")
+    deleter = grant(
+        django_user_model.objects.create_user("deleter", "d@example.org", "pw"),
+        "wagtailadmin.access_admin",
+        "heretostay.delete_signature",
+    )
+    client.force_login(deleter)
+    for name in ("delete", "history", "inspect", "edit"):
+        try:
+            url = reverse(f"heretostay_signatures:{name}", args=[sig.pk])
+        except Exception:  # noqa: BLE001 - a view this listing does not have
+            continue
+        response = client.get(url)
+        assert "Hidden Name" not in response.content.decode(), name
+        assert_denied(response)
+    assert_denied(client.post(reverse("heretostay_signatures:delete", args=[sig.pk])))
+    assert Signature.objects.filter(pk=sig.pk).exists()
+    assert_denied(client.get(reverse(INDEX)))
