@@ -143,6 +143,12 @@ def response(queryset, columns, fmt, filename):
     return resp
 
 
+#: Filters whose values are typed free text (a name, email or phone searched for): the
+#: audit log notes that a search narrowed the export, never what was searched.
+REDACTED_FILTERS = frozenset({"q", "search"})
+REDACTED = "[search]"
+
+
 def export_supporters(
     user, queryset, fmt, *, permission, columns, filename, filters=None, instance=None
 ):
@@ -167,7 +173,9 @@ def export_supporters(
         user=user,
         model=queryset.model._meta.label,
         format=fmt,
-        filters={k: str(v) for k, v in (filters or {}).items()},
+        filters={
+            k: REDACTED if k in REDACTED_FILTERS else str(v) for k, v in (filters or {}).items()
+        },
         rows=queryset.count(),
     )
     return response(queryset, columns, fmt, filename)
