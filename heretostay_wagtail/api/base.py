@@ -97,6 +97,16 @@ class Pagination(PageNumberPagination):
         self.max_page_size = get_setting("API_MAX_PAGE_SIZE")
         return super().get_page_size(request)
 
+    def get_schema_operation_parameters(self, view):
+        """As the view checks them (``parse_query``): whole numbers from 1, so the schema
+        does not offer ``page=0`` that the server refuses."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = get_setting("API_MAX_PAGE_SIZE")
+        return parameters
+
 
 def request_language(request):
     """The best supported language for the request (cookie, then Accept-Language)."""

@@ -97,3 +97,18 @@ def test_docs_page_loads_swagger_ui_locally(api):
     assert schema_url == reverse("heretostay_api:schema")
     loaded = api.get(schema_url, {"format": "json"})
     assert loaded.status_code == 200 and loaded.json()["openapi"].startswith("3.")
+
+
+def test_pagination_parameters_start_at_one_as_the_server_checks(schema, api):
+    """``page=0`` was schema-valid but a 400: the schema now says what the server does."""
+    listed = 0
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["name"] in ("page", "page_size"):
+                    listed += 1
+                    assert parameter["schema"]["minimum"] == 1, (path, parameter)
+                    if parameter["name"] == "page_size":
+                        assert parameter["schema"]["maximum"] >= 1
+    assert listed >= 2
+    assert api.get("/api/v1/petitions/", {"page": 0}).status_code == 400
