@@ -12,6 +12,17 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
+# The port `make demo` serves on (PORT=8123 make demo); the headless example's own port
+# when it is served on its own (python -m http.server 8001 -d example_site/headless).
+DEMO_PORT = os.environ.get("PORT", "8000")
+HEADLESS_PORT = os.environ.get("HEADLESS_PORT", "8001")
+
+#: What the demo's SQLite database needs for concurrent requests (Django 5.1+).
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "demo-only-insecure-key-change-me")
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
@@ -62,6 +73,9 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before LocaleMiddleware: /ar/..., /ti/... (languages of the cards, with no pages)
+    # go to the same page in the default language.
+    "example_site.middleware.ContentLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -98,6 +112,16 @@ DATABASES = {
         default=f"sqlite:///{PROJECT_DIR / 'example_site.sqlite3'}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The admin writes from several requests at once (autosave while publishing): WAL lets
+    # readers and one writer work together, IMMEDIATE takes the write lock when a
+    # transaction starts (a deferred one that reads, then writes, fails at once with
+    # "database is locked" when another request holds the lock), and the timeout is how
+    # long a request waits for that lock, in seconds.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        **SQLITE_OPTIONS,
+    }
 
 # Throttling and generated-file bookkeeping use the cache: with more than one app
 # server, point it at Redis (REDIS_URL=redis://127.0.0.1:6379/0).
@@ -141,6 +165,7 @@ LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = LANGUAGES + [
 
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_DIR / "var" / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # the home page's styles, the favicon
 MEDIA_URL = "/media/"
 MEDIA_ROOT = PROJECT_DIR / "var" / "media"
 STORAGES = {
@@ -149,7 +174,7 @@ STORAGES = {
 }
 
 WAGTAIL_SITE_NAME = "Here to Stay demo"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"http://localhost:{DEMO_PORT}")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -172,9 +197,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
-# The headless example frontend runs on another origin in development.
+# The demo serves the headless example itself at /headless/ (same origin: no CORS needed).
+# Served on its own it is another origin: allow its port, and the demo's own port under
+# its other name (a page on localhost calling the API on 127.0.0.1 is cross-origin).
 CORS_ALLOWED_ORIGINS = os.environ.get(
-    "CORS_ALLOWED_ORIGINS", "http://localhost:8001,http://127.0.0.1:8001"
+    "CORS_ALLOWED_ORIGINS",
+    ",".join(
+        f"http://{host}:{port}"
+        for port in dict.fromkeys([HEADLESS_PORT, DEMO_PORT])
+        for host in ("localhost", "127.0.0.1")
+    ),
 ).split(",")
 CORS_URLS_REGEX = r"^/api/.*$"
 # The headless example sends Accept-Language to get answers in the chosen language.

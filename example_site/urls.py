@@ -1,12 +1,17 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.images.api.v2.views import ImagesAPIViewSet
+
+from example_site.views import favicon
+
+HEADLESS_DIR = settings.BASE_DIR / "headless"
 
 # heretostay: Wagtail's own API (v2) for headless page rendering; no personal data.
 wagtail_api = WagtailAPIRouter("wagtailapi")
@@ -21,6 +26,13 @@ urlpatterns = [
     # heretostay: Wagtail API v2 at /api/v2/, the package's REST API at /api/v1/.
     path("api/v2/", wagtail_api.urls),
     path("api/", include("heretostay_wagtail.api.urls")),
+    path("favicon.ico", favicon),
+    # The headless example (plain HTML + JS), served by the demo so that it calls the API
+    # on its own origin whatever port the demo runs on (README, "Headless REST API").
+    path(
+        "headless/", serve, {"path": "index.html", "document_root": HEADLESS_DIR}, name="headless"
+    ),
+    re_path(r"^headless/(?P<path>app\.js|style\.css)$", serve, {"document_root": HEADLESS_DIR}),
 ]
 
 if settings.DEBUG:

@@ -1,10 +1,12 @@
 // A headless client of heretostay-wagtail's REST API: plain JavaScript, no build step.
 // It lists petitions, shows one with its live count, signs it and shows the new count.
-// The API base URL comes from ?api=... (default http://127.0.0.1:8000/api/v1).
+// The API's base URL is ?api=... when given (e.g. ?api=http://127.0.0.1:8000/api/v1 when
+// this folder is served on its own), else /api/v1 on this page's own server: the demo
+// serves this example at /headless/, whatever port it runs on.
 "use strict";
 
 const params = new URLSearchParams(location.search);
-const API = (params.get("api") || "http://127.0.0.1:8000/api/v1").replace(/\/$/, "");
+const API = (params.get("api") || new URL("/api/v1", location.href).href).replace(/\/$/, "");
 
 const TEXT = {
   en: {
@@ -15,6 +17,7 @@ const TEXT = {
     postal_code: "Postal code", phone: "Phone", comment: "Comment", optional: "(optional)",
     closed: "This petition is not accepting signatures.", failed: "The request failed. Please try again.",
     unreachable: "Cannot reach the API at", fix: "Please correct the errors below.",
+    hint: "Open this example from the demo (/headless/), or give the API's address: ?api=http://127.0.0.1:8000/api/v1",
   },
   es: {
     brand: "Aquí nos quedamos — ejemplo headless", language: "Idioma", petitions: "Peticiones",
@@ -22,8 +25,9 @@ const TEXT = {
     open: "Leer y firmar", signatures: (n, goal) => `${n} de ${goal} firmas`,
     to: "Para:", sign: "Firmar la petición", name: "Nombre", email: "Correo electrónico",
     postal_code: "Código postal", phone: "Teléfono", comment: "Comentario", optional: "(opcional)",
-    closed: "Esta petición no acepta firmas.", failed: "La solicitud falló. Inténtelo de nuevo.",
-    unreachable: "No se puede conectar con la API en", fix: "Corrija los errores indicados abajo.",
+    closed: "Esta petición no acepta firmas.", failed: "La solicitud falló. Inténtalo de nuevo.",
+    unreachable: "No se puede conectar con la API en", fix: "Corrige los errores indicados abajo.",
+    hint: "Abre este ejemplo desde la demo (/headless/) o indica la dirección de la API: ?api=http://127.0.0.1:8000/api/v1",
   },
 };
 
@@ -90,7 +94,7 @@ async function showList() {
         link));
     }
   } catch (error) {
-    list.replaceChildren(el("li", { text: `${t("unreachable")} ${API} (${error.message})` }));
+    list.replaceChildren(el("li", {}, el("p", { text: `${t("unreachable")} ${API} (${error.message})` }), el("p", { text: t("hint") })));
   }
 }
 

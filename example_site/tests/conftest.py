@@ -9,6 +9,7 @@ import io
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test import override_settings
 from wagtail.models import Locale
 
 from heretostay_wagtail.models import PetitionPage
@@ -21,17 +22,23 @@ if settings.SETTINGS_MODULE != "example_site.settings":
 
 
 @pytest.fixture(scope="session")
-def demo_output(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+def media_root(tmp_path_factory):
+    """One media folder for the session: the demo's pictures are stored there once."""
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def demo_output(django_db_setup, django_db_blocker, media_root):
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root):
         out = io.StringIO()
         call_command("load_demo", port="80", stdout=out)
     return out.getvalue()
 
 
 @pytest.fixture(autouse=True)
-def _quiet_backends(settings, tmp_path):
+def _quiet_backends(settings, media_root):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = media_root
 
 
 @pytest.fixture

@@ -26,17 +26,18 @@ def test_demo_loader_creates_the_content(demo):
 def test_home_page_in_english(client, demo):
     html = text(client.get("/en/"))
     assert '<html lang="en" dir="ltr">' in html
-    assert "<h1>Here to Stay</h1>" in html
-    assert "<h2>Campaigns</h2>" in html and "Make our city a sanctuary city" in html
+    assert '<h1 id="demo-title">Here to Stay</h1>' in html
+    assert '<h2 id="take-action-heading">Take action</h2>' in html
+    assert "Make our city a sanctuary city" in html
 
 
 def test_home_page_in_spanish(client, demo):
     html = text(client.get("/es/"))
     assert '<html lang="es" dir="ltr">' in html
-    assert "<h1>Aquí Nos Quedamos</h1>" in html
-    assert "<h2>Campañas</h2>" in html  # the example site's own catalogue
+    assert '<h1 id="demo-title">Aquí Nos Quedamos</h1>' in html
+    assert '<h2 id="take-action-heading">Actúa</h2>' in html  # the example site's catalogue
     assert "Hagamos de nuestra ciudad una ciudad santuario" in html
-    assert "Campaigns" not in html and "Make our city a sanctuary city" not in html
+    assert "Take action" not in html and "Make our city a sanctuary city" not in html
 
 
 def test_petition_page_in_english(client, petition):

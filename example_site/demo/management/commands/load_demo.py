@@ -16,6 +16,20 @@ from heretostay_wagtail.core.localize import translate
 
 from ...content import CONTENT_LOADERS
 
+#: The organization's purpose, shown at the top of the home page.
+PURPOSE = (
+    "Here to Stay is a network of immigrants, neighbors and allies in Springfield. We "
+    "organize so that every family can stay together and live without fear: we win "
+    "sanctuary policies, show up for each other when immigration agents come, and make "
+    "sure everyone knows their rights."
+)
+PURPOSE_ES = (
+    "Aquí Nos Quedamos es una red de personas inmigrantes, vecinos y aliados en Springfield. "
+    "Nos organizamos para que todas las familias puedan seguir juntas y vivir sin miedo: "
+    "conseguimos políticas santuario, nos acompañamos cuando llegan agentes de inmigración y "
+    "nos aseguramos de que todo el mundo conozca sus derechos."
+)
+
 
 class Command(BaseCommand):
     help = "Create demo content in English and Spanish and an admin login."
@@ -41,7 +55,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\n  Site:   http://localhost:{port}/en/  and  http://localhost:{port}/es/"
             f"\n  Admin:  http://localhost:{port}/admin/"
-            f"\n  Login:  admin / {password}\n"
+            f"\n  Login:  admin / {password}"
+            f"\n  Headless example (REST API client):  http://localhost:{port}/headless/\n"
         )
 
     def home_page(self, en, es, port):
@@ -59,7 +74,7 @@ class Command(BaseCommand):
                 title="Here to Stay",
                 slug="home",
                 locale=en,
-                intro="<p>Immigrants are welcome here. Sign, pledge, and know your rights.</p>",
+                intro=f"<p>{PURPOSE}</p>",
             )
         )
         home.save_revision().publish()
@@ -77,9 +92,7 @@ class Command(BaseCommand):
             es,
             {
                 "Here to Stay": "Aquí Nos Quedamos",
-                "Immigrants are welcome here. Sign, pledge, and know your rights.": (
-                    "Las personas inmigrantes son bienvenidas aquí. Firma, comprométete y conoce tus derechos."
-                ),
+                PURPOSE: PURPOSE_ES,
             },
         )
         return home
