@@ -4,10 +4,12 @@ import math
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -15,7 +17,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from heretostay_wagtail.core import routes
+from heretostay_wagtail.core import contrast, routes
 from heretostay_wagtail.core.conf import get_setting
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "SupporterRecord",
     "Source",
     "CampaignSettings",
+    "BrandingSettings",
 ]
 
 
@@ -136,6 +139,8 @@ class CampaignPage(RoutablePageMixin, Page):
     )
     share_email_subject = models.CharField(_("share email subject"), max_length=200, blank=True)
     share_email_body = models.TextField(_("share email message"), max_length=2000, blank=True)
+    #: The share email's message when ``share_email_body`` is blank, in the page's language.
+    default_share_email_body = _("I just signed this and hope you will too:")
     consent_text = models.CharField(
         _("mailing-list consent text"),
         max_length=500,
@@ -305,7 +310,10 @@ class SupporterRecord(models.Model):
         abstract = True
 
     def __str__(self):
-        return self.name
+        """Not the name: Wagtail labels audit-log entries (``wagtail.delete``,
+        ``wagtail.edit``) with ``str(instance)``, and the log must never hold a supporter's
+        name, email or phone. The screens that show a record show its fields."""
+        return f"{capfirst(self._meta.verbose_name)} {str(self.public_id)[:8]}"
 
     @property
     def is_confirmed(self):
@@ -314,9 +322,150 @@ class SupporterRecord(models.Model):
 
 @register_setting(icon="group")
 class CampaignSettings(BaseSiteSetting):
-    organization_name = models.CharField(_("organization name"), max_length=200, blank=True)
     privacy_policy_url = models.URLField(_("privacy policy URL"), blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
 
     class Meta:
         verbose_name = _("campaign settings")
+
+
+def validate_hex_color(value):
+    try:
+        contrast.normalize_hex(value)
+    except ValueError:
+        raise ValidationError(
+            _("Enter a colour as # and six hexadecimal digits, for example #a3122b."),
+            code="invalid",
+        ) from None
+
+
+@register_setting(icon="image")
+class BrandingSettings(BaseSiteSetting):
+    """The organization's name, logo, colours and contact line, per site.
+
+    Used by public pages (header, footer, colours), emails (signature), the delivery
+    PDF's cover and defense cards. The accent colour and its text colour must contrast
+    at least 4.5:1 (WCAG AA), checked in ``clean``.
+    """
+
+    DEFAULT_ACCENT = "#a3122b"
+    DEFAULT_ACCENT_TEXT = "#ffffff"
+    #: The logo's size on the delivery PDF's cover (read from media).
+    LOGO_PDF_SPEC = "max-720x240"
+
+    organization_name = models.CharField(
+        _("organization name"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Shown in the header of public pages, in emails and on the cover of delivery PDFs."
+        ),
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("logo"),
+        help_text=_(
+            "Shown in the header of public pages and on the cover of delivery PDFs. "
+            "A PNG or JPEG, wider than tall, works best."
+        ),
+    )
+    accent_color = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        default=DEFAULT_ACCENT,
+        validators=[validate_hex_color],
+        help_text=_("Buttons, links and highlights: # and six hexadecimal digits."),
+    )
+    accent_text_color = models.CharField(
+        _("text colour on the accent colour"),
+        max_length=7,
+        default=DEFAULT_ACCENT_TEXT,
+        validators=[validate_hex_color],
+        help_text=_(
+            "Text on buttons. It must contrast with the accent colour at least 4.5:1 (WCAG AA)."
+        ),
+    )
+    contact_line = models.CharField(
+        _("contact line"),
+        max_length=150,
+        blank=True,
+        help_text=_(
+            "One line at the foot of public pages, emails and defense cards, for example "
+            "“Hotline 555-0100 · info@example.org”."
+        ),
+    )
+
+    panels = [
+        FieldPanel("organization_name"),
+        FieldPanel("logo"),
+        FieldRowPanel([FieldPanel("accent_color"), FieldPanel("accent_text_color")]),
+        FieldPanel("contact_line"),
+    ]
+
+    class Meta:
+        verbose_name = _("branding")
+
+    def clean(self):
+        super().clean()
+        try:
+            self.accent_color = contrast.normalize_hex(self.accent_color)
+            self.accent_text_color = contrast.normalize_hex(self.accent_text_color)
+        except ValueError:
+            return  # the field's own validator reports it
+        ratio = contrast.contrast_ratio(self.accent_color, self.accent_text_color)
+        if ratio < contrast.AA_NORMAL_TEXT:
+            field = self._meta.get_field("accent_text_color")
+            raise ValidationError(
+                {
+                    "accent_text_color": ValidationError(
+                        _(
+                            "%(field)s: %(text)s on %(accent)s has a contrast ratio of "
+                            "%(ratio)s:1, below the 4.5:1 that WCAG AA requires for text. "
+                            "Choose a darker or a lighter colour."
+                        ),
+                        code="contrast",
+                        params={
+                            "field": capfirst(field.verbose_name),
+                            "text": self.accent_text_color,
+                            "accent": self.accent_color,
+                            # Rounded down, so 4.496 never reads as 4.50.
+                            "ratio": formats.number_format(math.floor(ratio * 100) / 100, 2),
+                        },
+                    )
+                }
+            )
+
+    # -- what templates use -----------------------------------------------------
+    @property
+    def colors(self):
+        """The accent and its text colour, normalized; the defaults if either is invalid
+        or the pair fails AA (a value written around the form), so nothing unchecked
+        ever reaches a page's inline style."""
+        try:
+            accent = contrast.normalize_hex(self.accent_color)
+            text = contrast.normalize_hex(self.accent_text_color)
+        except ValueError:
+            return self.DEFAULT_ACCENT, self.DEFAULT_ACCENT_TEXT
+        if not contrast.passes_aa(accent, text):
+            return self.DEFAULT_ACCENT, self.DEFAULT_ACCENT_TEXT
+        return accent, text
+
+    @property
+    def link_color(self):
+        """The accent as text on the white page: the darker of the pair, which contrasts
+        with white at least as much as the pair with each other (so at least 4.5:1)."""
+        return contrast.darker(*self.colors)
+
+    @property
+    def is_default_colors(self):
+        return self.colors == (self.DEFAULT_ACCENT, self.DEFAULT_ACCENT_TEXT)
+
+    @property
+    def css_variables(self):
+        """Custom properties for an inline ``<style>`` (hex digits only: safe in CSS)."""
+        accent, text = self.colors
+        return f"--hts-accent: {accent}; --hts-accent-ink: {text}; --hts-link: {self.link_color};"

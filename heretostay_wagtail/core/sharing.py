@@ -2,14 +2,17 @@
 
 from urllib.parse import quote, urlencode
 
-from django.utils.translation import gettext as _
+from django.utils import translation
 
 
 def share_links(page, request=None):
+    """The page's share links, all in the page's language (the fields are the page's own;
+    the default message follows them, not the visitor's or the API caller's language)."""
     url = page.get_full_url(request)
     text = page.share_text or page.title
     subject = page.share_email_subject or page.title
-    body = page.share_email_body or _("I just signed this and hope you will too:")
+    with translation.override(page.locale.language_code):
+        body = page.share_email_body or str(page.default_share_email_body)
     return {
         "url": url,
         "text": text,

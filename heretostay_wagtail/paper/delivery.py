@@ -26,8 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from pypdf import PdfReader, PdfWriter
 
+from heretostay_wagtail.core import branding as core_branding
 from heretostay_wagtail.core.conf import get_setting
-from heretostay_wagtail.core.models import CampaignCounter, CampaignSettings, Source
+from heretostay_wagtail.core.models import CampaignCounter, Source
 from heretostay_wagtail.paper import numbering, signer_list
 from heretostay_wagtail.paper.models import DeliveryJobStatus
 from heretostay_wagtail.pdf.render import html_document, html_to_pdf
@@ -35,7 +36,7 @@ from heretostay_wagtail.petitions.models import Signature
 
 logger = logging.getLogger(__name__)
 
-MAX_GROUP_PREFIX = 5
+MAX_GROUP_PREFIX = 5  # "By the full 5-digit ZIP code": each group is one whole code
 LINES_PER_BLOCK = 10  # lines per <pre> in HTML parts; 40 measured no faster
 BLOCK_ROWS = 50  # rows judged together for the columns renderer: about one page
 
@@ -118,7 +119,8 @@ def group_counts_of(qs, job):
 
 
 def group_labels(job):
-    """Region index → heading, in the active language; None when not grouped by region."""
+    """Region index → heading, in the active language; None when not grouped by region
+    (postal-code groups are headed by ``_group_label``)."""
     if not job.regions:
         return None
     labels = {index: name for index, (name, _prefixes) in enumerate(job.regions)}
@@ -133,8 +135,12 @@ def cover_context(job, petition, qs, group_counts=None, labels=None):
         campaign_key=petition.campaign_key, source=Source.PAPER, confirmed_at__isnull=False
     ).count()
     dates = qs.aggregate(first=Min("created_at"), last=Max("created_at"))
-    site = petition.get_site()
-    organization = CampaignSettings.for_site(site).organization_name if site else ""
+    # Emails and PDFs are made outside requests: the branding of the petition's site.
+    branding = core_branding.for_page(petition)
+    tz = timezone.get_current_timezone()
+    same_day = bool(dates["first"]) and (
+        dates["first"].astimezone(tz).date() == dates["last"].astimezone(tz).date()
+    )
     group_counts = group_counts or {}
     if labels is not None:
         # Every region in the order defined, empty ones too; "not in any region" last.
@@ -147,7 +153,10 @@ def cover_context(job, petition, qs, group_counts=None, labels=None):
     return {
         "petition": petition,
         "targets": list(petition.targets.all()),
-        "organization": organization,
+        "organization": branding.organization_name,
+        "contact_line": branding.contact_line,
+        # A media URL, read by the safe fetcher (``pdf/fetcher.py``); never fetched remotely.
+        "logo_url": core_branding.logo_url(branding),
         "total": totals["count"] + totals["paper_tally"],
         "online": max(0, totals["count"] - typed_on_paper),
         "typed_on_paper": typed_on_paper,
@@ -155,19 +164,23 @@ def cover_context(job, petition, qs, group_counts=None, labels=None):
         "listed": job.total_rows,
         "first": dates["first"],
         "last": dates["last"],
+        "same_day": same_day,
         "generated": timezone.now(),
         "job": job,
         "group_counts": groups,
-        "group_labels": [(_group_label(group, labels), n) for group, n in groups],
+        "group_labels": [(_group_label(group, labels, job.group_by), n) for group, n in groups],
     }
 
 
-def _group_label(group, labels=None):
-    """A group's heading: ``labels[group]`` for regions, else from the postal-code prefix."""
+def _group_label(group, labels=None, group_by=0):
+    """A group's heading: ``labels[group]`` for regions; else the postal code itself when
+    grouping by the full code (``group_by`` of ``MAX_GROUP_PREFIX``), or its prefix."""
     if labels is not None:
         return labels[group]
     if not group:
         return _("No postal code")
+    if group_by >= MAX_GROUP_PREFIX:
+        return _("Postal code %(code)s") % {"code": group}
     return _("Postal codes starting %(prefix)s") % {"prefix": group}
 
 
@@ -186,6 +199,7 @@ class ListWriter:
         self.columns_size = columns_size
         self.group_counts = group_counts
         self.grouped = job.grouped
+        self.group_by = job.group_by
         self.with_comments = job.include_comments
         self.head = render_to_string(
             "heretostay/pdf/delivery_list_head.html",
@@ -217,7 +231,7 @@ class ListWriter:
     def _heading_texts(self, group):
         count = self.group_counts.get(group, 0)
         return (
-            _group_label(group, self.labels),
+            _group_label(group, self.labels, self.group_by),
             ngettext("%(count)s signature", "%(count)s signatures", count) % {"count": count},
         )
 
@@ -467,7 +481,11 @@ def read(job):
 
 
 def email_context(petition):
-    return {"petition": petition, "targets": list(petition.targets.all())}
+    return {
+        "petition": petition,
+        "targets": list(petition.targets.all()),
+        **core_branding.email_context(core_branding.for_page(petition)),
+    }
 
 
 def mark_delivered(petition, when):

@@ -156,6 +156,8 @@ class VolunteerRole(TranslatableMixin, Orderable):
 
 
 class PledgePage(CampaignPage):
+    default_share_email_body = _("I just took this pledge and hope you will too:")
+
     statement = models.CharField(
         _("pledge statement"),
         max_length=500,

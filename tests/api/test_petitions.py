@@ -234,3 +234,16 @@ def test_every_endpoint_refuses_query_parameters_it_does_not_take(api, petition,
 def test_unknown_endpoint_is_a_404_whatever_the_query(api):
     response = api.get("/api/v1/nowhere/?page=³")
     assert response.status_code == 404
+
+
+def test_share_email_is_in_the_page_language_whatever_the_caller_asks(api, live_es):
+    """The subject is the page's own title, so the default message must match it: a
+    Spanish petition's share email is Spanish even when the API is asked in English."""
+    from urllib.parse import unquote
+
+    share = api.get(f"/api/v1/petitions/{live_es.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()[
+        "share"
+    ]
+    email = unquote(share["email"])
+    assert "subject=Hagamos de nuestra ciudad una ciudad santuario" in email
+    assert "Acabo de firmar esto" in email and "I just signed" not in email

@@ -96,9 +96,9 @@ def test_files_are_cached_and_regenerated_after_an_edit(card_es, monkeypatch):
     calls = []
     real = files.render_card
 
-    def counting(card, fmt):
+    def counting(card, fmt, *args):
         calls.append(fmt.name)
-        return real(card, fmt)
+        return real(card, fmt, *args)
 
     monkeypatch.setattr(files, "render_card", counting)
     first = files.get_card_file(card_es, FORMATS["wallet"])

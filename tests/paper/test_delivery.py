@@ -6,8 +6,8 @@ from django.urls import reverse
 from wagtail.models import PageLogEntry
 
 from heretostay_wagtail.models import (
+    BrandingSettings,
     CampaignCounter,
-    CampaignSettings,
     DeliveryJob,
     PetitionPage,
     Source,
@@ -50,7 +50,7 @@ def _download(client, petition, job):
 
 @pytest.fixture
 def org_name(home):
-    settings = CampaignSettings.for_site(home.get_site())
+    settings = BrandingSettings.for_site(home.get_site())
     settings.organization_name = "Springfield Immigrant Alliance"
     settings.save()
 
@@ -142,7 +142,7 @@ def test_parts_are_joined_with_continued_groups(
     text = pdf_text(pdf)
     positions = [text.index(f"Signer {i:02d}") for i in range(10)]
     assert positions == sorted(positions)
-    assert "Postal codes starting 94103 (continued)" in flat(text)
+    assert "Postal code 94103 (continued)" in flat(text)  # grouped by the full code
     pages = pdf_pages(pdf)
     assert len(pages) == 4  # cover + three parts of 4, 4 and 2 signers
     assert pages[-1].extract_text().strip().endswith("4 / 4")

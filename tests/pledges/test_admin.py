@@ -214,3 +214,25 @@ def test_deleting_a_pledger_in_the_admin_uncounts_and_audits(
     assert not Pledge.objects.filter(pk=pledge.pk).exists()
     assert CampaignCounter.totals(pledge_page.campaign_key)["count"] == before - 1
     assert ModelLogEntry.objects.filter(action="heretostay.delete_supporter").count() == 1
+
+
+def test_no_log_entry_names_the_pledger(client, coordinator, roster):
+    """Editing and deleting a pledger leaves entries in Wagtail's log (its own
+    ``wagtail.edit`` and ``wagtail.delete`` and the package's), none with their data."""
+    from wagtail.models import PageLogEntry
+
+    grant(coordinator, "heretostay.change_pledge", "heretostay.delete_pledge")
+    client.force_login(coordinator)
+    pledge = Pledge.objects.get(email="a@example.org")
+    phone = str(pledge.phone) if pledge.phone else "no phone"
+    client.post(
+        reverse("heretostay_roster:edit", args=[pledge.pk]),
+        {"trained_at": "2026-11-01", "training_notes": "KYR"},
+    )
+    assert client.post(reverse("heretostay_roster:delete", args=[pledge.pk])).status_code == 302
+    entries = list(ModelLogEntry.objects.all()) + list(PageLogEntry.objects.all())
+    assert {e.action for e in entries} >= {"wagtail.edit", "wagtail.delete"}
+    for entry in entries:
+        text = f"{entry.label} {entry.data}"
+        for personal in ("Ana", "a@example.org", phone):
+            assert personal not in text, (entry.action, text)

@@ -194,5 +194,16 @@ def test_form_posts_back_to_its_own_heading(client, pledge_page):
     assert response.status_code == 400
     html = response.content.decode()
     assert f'action="{pledge_page.url}#hts-pledge-heading"' in html
-    # The summary comes right after the heading the form returns to.
+    # The summary comes right after the heading the form returns to, and takes the focus
+    # on load (with or without JavaScript), so a screen reader starts there.
     assert html.index('id="hts-pledge-heading"') < html.index('id="error-summary"')
+    assert 'id="error-summary" autofocus>' in html
+
+
+def test_share_email_speaks_of_a_pledge_in_the_page_language(client, pledge_page_es):
+    from urllib.parse import unquote
+
+    with_english_browser = client.get(pledge_page_es.url, HTTP_ACCEPT_LANGUAGE="en")
+    html = unquote(with_english_browser.content.decode())
+    assert "Acabo de hacer este compromiso" in html
+    assert "I just signed" not in html and "Acabo de firmar" not in html

@@ -1,8 +1,9 @@
 """Generated card files, cached in the package storage (no local state on app servers).
 
-Paths are ``heretostay/cards/<translation key>/<language>/<content hash>/<format>.<ext>``:
-an edit changes the hash, so the next download renders a fresh file and older
-files of that card and language are removed.
+Paths are ``heretostay/cards/<translation key>/<language>/<version>/<format>.<ext>``, the
+version being the card's content hash and a hash of the branding printed on it: an edit
+(of the card or of the branding settings) changes it, so the next download renders a
+fresh file and older files of that card and language are removed.
 """
 
 import posixpath
@@ -13,7 +14,7 @@ from django.urls import reverse
 
 from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.guides.cards.formats import FORMATS
-from heretostay_wagtail.guides.cards.render import render_card
+from heretostay_wagtail.guides.cards.render import branding_fingerprint, card_branding, render_card
 
 ROOT = "heretostay/cards"
 
@@ -30,25 +31,32 @@ def language_dir(card):
     return posixpath.join(ROOT, str(card.translation_key), card.language)
 
 
-def storage_path(card, fmt):
-    return posixpath.join(language_dir(card), card.content_hash(), f"{fmt.name}.{fmt.extension}")
+def version(card, branding=None):
+    return f"{card.content_hash()}-{branding_fingerprint(branding)}"
+
+
+def storage_path(card, fmt, branding=None):
+    return posixpath.join(
+        language_dir(card), version(card, branding), f"{fmt.name}.{fmt.extension}"
+    )
 
 
 def get_card_file(card, fmt):
     """Storage name of the file for ``card`` in ``fmt``, rendering it on a cache miss."""
     store = storage()
-    path = storage_path(card, fmt)
+    branding = card_branding()
+    path = storage_path(card, fmt, branding)
     if store.exists(path):
         return path
-    saved = store.save(path, ContentFile(render_card(card, fmt)))
-    purge_stale(card)
+    saved = store.save(path, ContentFile(render_card(card, fmt, branding)))
+    purge_stale(card, branding)
     return saved
 
 
-def purge_stale(card):
+def purge_stale(card, branding=None):
     """Delete files of earlier versions of this card and language."""
     store = storage()
-    current = card.content_hash()
+    current = version(card, branding)
     base = language_dir(card)
     try:
         dirs, _files = store.listdir(base)

@@ -5,10 +5,12 @@ very same text shaping and fonts as the PDFs (Arabic joining, Gurmukhi, Ethiopic
 CJK); drawing with Pillow would need its own bidi and shaping support.
 """
 
+import hashlib
 import io
 
 from django.utils import translation
 
+from heretostay_wagtail.core import branding as core_branding
 from heretostay_wagtail.guides.cards.formats import FORMATS
 from heretostay_wagtail.pdf.render import render_pdf
 
@@ -47,18 +49,37 @@ def sheet_geometry(paper):
     }
 
 
-def render_card_pdf(card, fmt):
-    context = {"card": card, "layout": fmt.layout, "paper": fmt.paper}
+def card_branding(branding=None):
+    """What cards take from the site's branding (the default site's: cards belong to no
+    site): the accent as text on white, and the contact line for the footer."""
+    branding = branding or core_branding.default()
+    return {"accent": branding.link_color, "contact_line": branding.contact_line}
+
+
+def branding_fingerprint(values=None):
+    """Changes whenever the branding printed on cards changes, for the file cache."""
+    values = values or card_branding()
+    payload = "\n".join([values["accent"], values["contact_line"]])
+    return hashlib.sha256(payload.encode()).hexdigest()[:8]
+
+
+def render_card_pdf(card, fmt, branding=None):
+    context = {
+        "card": card,
+        "layout": fmt.layout,
+        "paper": fmt.paper,
+        "branding": branding or card_branding(),
+    }
     if fmt.layout == "sheet":
         context.update(sheet_geometry(fmt.paper))
     with translation.override(card.language):
         return render_pdf("heretostay/cards/card.html", context)
 
 
-def render_card_png(card, fmt=None):
+def render_card_png(card, fmt=None, branding=None):
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(render_card_pdf(card, fmt or FORMATS["phone"]))
+    pdf = pdfium.PdfDocument(render_card_pdf(card, fmt or FORMATS["phone"], branding))
     try:
         page = pdf[0]
         bitmap = page.render(scale=PHONE_WIDTH_PX / page.get_width())
@@ -69,5 +90,8 @@ def render_card_png(card, fmt=None):
     return out.getvalue()
 
 
-def render_card(card, fmt):
-    return render_card_png(card, fmt) if fmt.extension == "png" else render_card_pdf(card, fmt)
+def render_card(card, fmt, branding=None):
+    """The card's file; ``branding`` as from ``card_branding`` (default site's if None)."""
+    if fmt.extension == "png":
+        return render_card_png(card, fmt, branding)
+    return render_card_pdf(card, fmt, branding)

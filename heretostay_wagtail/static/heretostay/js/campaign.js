@@ -4,7 +4,7 @@
  * With it, the signature form is sent in place: on success the thank-you message and
  * the new count replace the form; on errors the server's re-rendered form (with the
  * typed values and field errors) replaces it. Anything unexpected falls back to a
- * normal submission. It also adds a "Copy link" button to the share box.
+ * normal submission. It also shows the share box's "Copy link" button where copying works.
  */
 (function () {
   "use strict";
@@ -97,18 +97,30 @@
       });
   });
 
-  // "Copy link" next to the share URL: only offered when the clipboard API exists.
-  if (navigator.clipboard) {
+  // "Copy link" next to the share URL. The button is rendered hidden (and the stylesheet
+  // makes [hidden] win over .hts-button's display), so without this script, in an old
+  // browser, or where the clipboard API is unavailable (pages not served over HTTPS), it
+  // never shows. If writing to the clipboard is refused, the link is selected instead, so
+  // it can be copied by hand.
+  if (navigator.clipboard && typeof navigator.clipboard.writeText === "function" &&
+      window.isSecureContext !== false) {
     Array.prototype.forEach.call(document.querySelectorAll("[data-hts-copy]"), function (button) {
       var input = document.querySelector(button.getAttribute("data-hts-copy"));
       var status = document.querySelector(button.getAttribute("data-hts-copy-status"));
       if (!input) return;
-      button.hidden = false;
       button.addEventListener("click", function () {
-        navigator.clipboard.writeText(input.value).then(function () {
-          if (status) status.textContent = button.getAttribute("data-hts-copied");
-        });
+        if (status) status.textContent = "";
+        navigator.clipboard.writeText(input.value).then(
+          function () {
+            if (status) status.textContent = button.getAttribute("data-hts-copied");
+          },
+          function () {
+            input.focus();
+            input.select();
+          }
+        );
       });
+      button.hidden = false;
     });
   }
 })();
