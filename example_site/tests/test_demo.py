@@ -51,3 +51,18 @@ def test_petition_page_in_spanish(client, petition_es):
     assert '<html lang="es" dir="ltr">' in html
     assert "<h1>Hagamos de nuestra ciudad una ciudad santuario</h1>" in html
     assert "Alcaldesa Ana Ruiz" in html
+
+
+def test_demo_pages_carry_the_organizations_branding(client, petition):
+    """The demo is not bare: its organization's name, logo and contact line are on every
+    public page (and, through the same setting, on emails, cards and delivery PDFs)."""
+    from example_site.demo.content.images import CONTACT_LINE, ORGANIZATION
+    from heretostay_wagtail.models import BrandingSettings
+
+    branding = BrandingSettings.for_site(Site.objects.get(is_default_site=True))
+    assert branding.organization_name == ORGANIZATION and branding.logo is not None
+    for url in ("/en/", petition.url):
+        html = text(client.get(url))
+        assert f'<span class="hts-brand__name">{ORGANIZATION}</span>' in html
+        assert 'class="hts-brand__logo"' in html
+        assert CONTACT_LINE in html

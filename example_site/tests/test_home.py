@@ -129,10 +129,12 @@ def test_pictures_are_wagtail_images_on_every_language(demo, petition, pledge):
 def test_pictures_render_and_are_decorative(client, demo):
     _response, html = get(client, "/en/")
     images = outline(html).images
-    assert len(images) == 4  # hero, petition, pledge, guide
+    # The logo, beside the organization's name; then hero, petition, pledge, guide.
+    assert len(images) == 5 and "hts-brand__logo" in images[0].get("class", "")
     for image in images:
-        assert image["alt"] == ""  # the headings and links next to them say it all
+        assert image["alt"] == ""  # the name, headings and links next to them say it all
         assert image["src"].startswith("/media/images/") and "not-found" not in image["src"]
+    for image in images[1:]:
         assert image["srcset"] and image["sizes"]
 
 

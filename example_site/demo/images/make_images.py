@@ -201,7 +201,22 @@ def favicon():
     image.save(STATIC / "favicon.ico", sizes=[(16, 16), (32, 32), (48, 48)])
 
 
+def logo():
+    """The demo organization's logo: the favicon's house in a red square, on transparent
+    ground. The header and the PDF cover set the organization's name beside it."""
+    size = 240
+    image = Image.new("RGBA", (size * S, size * S), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle(box(0, 0, size - 1, size - 1), radius=44 * S, fill=RED)
+    draw.polygon([(36 * S, 122 * S), (120 * S, 40 * S), (204 * S, 122 * S)], fill=WHITE)
+    draw.rectangle(box(62, 116, 178, 204), fill=WHITE)
+    draw.rectangle(box(102, 144, 138, 204), fill=GOLD)
+    image = image.resize((size, size), Image.LANCZOS)
+    image.save(HERE / "logo.png", optimize=True)
+
+
 if __name__ == "__main__":
+    logo()
     home()
     petition()
     pledge()
