@@ -99,12 +99,16 @@ class Pagination(PageNumberPagination):
 
     def get_schema_operation_parameters(self, view):
         """As the view checks them (``parse_query``): whole numbers from 1, so the schema
-        does not offer ``page=0`` that the server refuses."""
+        does not offer ``page=0`` that the server refuses. A ``page_size`` above the
+        maximum is accepted and capped, so the schema gives no maximum but says so."""
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
             if parameter["name"] == self.page_size_query_param:
-                parameter["schema"]["maximum"] = get_setting("API_MAX_PAGE_SIZE")
+                parameter["description"] = (
+                    f"Results per page (default {get_setting('API_PAGE_SIZE')}; larger "
+                    f"values are capped at {get_setting('API_MAX_PAGE_SIZE')})."
+                )
         return parameters
 
 
