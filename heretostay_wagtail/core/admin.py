@@ -8,11 +8,18 @@ and refuse their URLs. One mechanism for every supporter listing.
 """
 
 from django.utils.functional import cached_property
+from wagtail.admin.active_filters import ChoiceFilterAdapter, register_filter_adapter_class
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+
+from heretostay_wagtail.core.filters import CampaignFilter
+
+# The active-filter pill above a listing names the campaign ("Petition: Make our city a
+# sanctuary city"), not its key, as for any choice filter.
+register_filter_adapter_class(CampaignFilter, adapter_class=ChoiceFilterAdapter)
 
 
 class SupporterPermissionPolicy(ModelPermissionPolicy):

@@ -101,6 +101,10 @@ def test_filter_by_petition_across_translations(
         petition_es.title
         not in response.context["filters"].form.fields["petition"].choices[1:].__repr__()
     )
+    # The active filter above the list names the petition, not its campaign key.
+    [active] = response.context["active_filters"]
+    assert active.value == petition.title
+    assert str(petition.campaign_key) not in active.value
 
 
 def test_filters_source_confirmed_opt_in_and_date(client, organizer, petition, add_signature):
