@@ -30,6 +30,8 @@ def test_guide_page_shows_review_date_and_every_block(client, guide):
     assert "signed by a judge" in html  # warrant explainer default text
     assert 'href="tel:+12025550143"' in html  # hotline
     assert "Memorize two emergency phone numbers." in html  # checklist
+    # Its tick boxes are drawn by CSS: a "☐" glyph gave axe colour contrast to "review".
+    assert '<span class="hts-checkbox" aria-hidden="true"></span>' in html and "☐" not in html
     assert "Save and share the card" in html  # action steps
     assert 'href="https://example.org/donate"' in html  # donate
     assert "/campaigns/cards/" in html and "/en/wallet/" in html  # card downloads
