@@ -37,8 +37,7 @@ DJANGO = (
     gettext_noop("Select a valid choice. That choice is not one of the available choices."),
     gettext_noop("No file was submitted. Check the encoding type on the form."),
     gettext_noop(
-        "Upload a valid image. The file you uploaded was either not an image or a "
-        "corrupted image."
+        "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
     ),
     ngettext_lazy(
         "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
@@ -103,9 +102,9 @@ def check_app_order(app_configs=None, **kwargs):
         return []
     return [
         checks.Warning(
-            "%s come(s) before heretostay_wagtail in INSTALLED_APPS, so their messages "
-            "outrank the package's translations (Spanish forms and API errors will mix "
-            "'tú' and 'usted')." % ", ".join(before),
+            f"{', '.join(before)} come(s) before heretostay_wagtail in INSTALLED_APPS, so "
+            "their messages outrank the package's translations (Spanish forms and API errors "
+            "will mix 'tú' and 'usted').",
             hint="List heretostay_wagtail before rest_framework and phonenumber_field.",
             id="heretostay.W010",
         )
