@@ -184,16 +184,17 @@ def test_deleting_a_pledge_uncounts_it_and_recount_agrees(pledge_page):
     assert keep.pk
 
 
-def test_form_posts_back_to_its_own_heading(client, pledge_page):
-    """A failed pledge without JavaScript reloads at the form and its error summary, not at
-    the top of the page with the errors a phone screen or two below."""
+def test_form_posts_back_to_its_error_summary(client, pledge_page):
+    """A failed pledge without JavaScript reloads at the form's error summary, focused
+    (a fragment naming a focusable element moves the focus there), not at the top of the
+    page with the errors a phone screen or two below."""
     html = client.get(pledge_page.url).content.decode()
-    assert f'action="{pledge_page.url}#hts-pledge-heading"' in html
+    assert f'action="{pledge_page.url}#error-summary"' in html
     assert 'id="hts-pledge-heading"' in html
-    response = client.post(pledge_page.url + "#hts-pledge-heading", form_data(email="x"))
+    response = client.post(pledge_page.url, form_data(email="x"))
     assert response.status_code == 400
     html = response.content.decode()
-    assert f'action="{pledge_page.url}#hts-pledge-heading"' in html
+    assert f'action="{pledge_page.url}#error-summary"' in html
     # The summary comes right after the heading the form returns to, and takes the focus
     # on load (with or without JavaScript), so a screen reader starts there.
     assert html.index('id="hts-pledge-heading"') < html.index('id="error-summary"')
