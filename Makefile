@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: demo test install lint messages benchmarks clean
+.PHONY: demo test install lint messages benchmarks clean browser browser-install screenshots
 
 demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
@@ -18,6 +18,28 @@ test: $(VENV)/.installed
 	$(PY) -m pytest example_site/tests -p no:cacheprovider --ds=example_site.settings
 
 install: $(VENV)/.installed
+
+# The real-browser suite (tests/browser, not part of `make test`): Playwright driving
+# Debian's Chromium (apt-get install chromium; CHROMIUM=/path overrides), axe-core from
+# npm. It starts its own demo server on a free port. See docs/browser-tests.md.
+BROWSER_DEPS := $(VENV)/.browser-installed tests/browser/node_modules/axe-core/axe.min.js
+
+browser: $(BROWSER_DEPS)
+	$(PY) -m pytest -c tests/browser/pytest.ini tests/browser $(PYTEST_ARGS)
+
+# Screenshots of the main pages at 360px and 1280px into docs/screenshots/.
+screenshots: $(BROWSER_DEPS)
+	$(PY) tests/browser/screenshots.py
+
+browser-install: $(BROWSER_DEPS)
+
+$(VENV)/.browser-installed: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e ".[test,example,browser]"
+	touch $@
+
+tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund
+	touch $@
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,4 +66,4 @@ benchmarks: $(VENV)/.installed
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .venv-pg example_site.sqlite3 var
+	rm -rf $(VENV) .venv-pg example_site.sqlite3 example_site.sqlite3-* var tests/browser/node_modules
