@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from wagtail.models import Locale
 
-from heretostay_wagtail.models import PetitionPage
+from heretostay_wagtail.models import PetitionPage, PledgePage, RightsGuidePage
 
 if settings.SETTINGS_MODULE != "example_site.settings":
     raise pytest.UsageError(
@@ -49,6 +49,16 @@ def demo(demo_output, db):
 @pytest.fixture
 def petition(demo):
     return PetitionPage.objects.get(locale__language_code="en", slug="sanctuary-city")
+
+
+@pytest.fixture
+def pledge(demo):
+    return PledgePage.objects.get(locale__language_code="en", slug="pledge")
+
+
+@pytest.fixture
+def guide(demo):
+    return RightsGuidePage.objects.get(locale__language_code="en", slug="know-your-rights")
 
 
 @pytest.fixture

@@ -4,12 +4,11 @@ counts and pictures, guides with card downloads; translated; the same for everyo
 import re
 from html.parser import HTMLParser
 
-import pytest
 from wagtail.models import Locale
 from wagtail_localize.models import TranslationSource
 
 from example_site.home.models import HomePage
-from heretostay_wagtail.models import CampaignCounter, PledgePage, RightsGuidePage
+from heretostay_wagtail.models import CampaignCounter
 
 
 class Outline(HTMLParser):
@@ -59,14 +58,6 @@ def outline(html):
     return parser
 
 
-@pytest.fixture
-def pledge(demo):
-    return PledgePage.objects.get(locale__language_code="en", slug="pledge")
-
-
-@pytest.fixture
-def guide(demo):
-    return RightsGuidePage.objects.get(locale__language_code="en", slug="know-your-rights")
 
 
 def test_purpose_and_the_three_ways_to_act(client, petition, pledge, guide):
