@@ -206,7 +206,7 @@ def test_deep_nesting_says_why(api, petition):
     response = api.generic(
         "POST",
         sign_url(petition),
-        b"[" * 999,
+        b"[" * 999 + b"]" * 999,
         content_type="application/json",
         HTTP_ACCEPT_LANGUAGE="es",
     )
