@@ -6,11 +6,17 @@ processes when configured, joined with pypdf, and numbered continuously afterwar
 Parts whose text needs no shaping are drawn in columns by ``signer_list`` (ReportLab);
 the rest, by WeasyPrint.
 Emails and phone numbers are never selected from the database, so they cannot leak in.
+
+Every build checks that the rows listed equal the rows counted on the cover: each
+renderer reports, per part, the rows it drew and its pages, and a window counts a part's
+rows only when every page laid out for it was kept. A PDF that would list fewer (or more)
+signers than its cover is never saved: the job fails with ``ListIncomplete``.
 """
 
 import io
 import logging
 import multiprocessing
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 
 from django.core.files.base import ContentFile
@@ -39,6 +45,10 @@ logger = logging.getLogger(__name__)
 MAX_GROUP_PREFIX = 5  # "By the full 5-digit ZIP code": each group is one whole code
 LINES_PER_BLOCK = 10  # lines per <pre> in HTML parts; 40 measured no faster
 BLOCK_ROWS = 50  # rows judged together for the columns renderer: about one page
+
+
+class ListIncomplete(RuntimeError):
+    """The list in the PDF does not hold exactly the signers counted on its cover."""
 
 
 def storage():
@@ -227,6 +237,8 @@ class ListWriter:
         self._heading_drawable = {}
         self._dates = {}
         self.tz = timezone.get_current_timezone()
+        self.streamed = 0  # rows read from the database, and per group (when grouped)
+        self.streamed_by_group = Counter()
 
     def _heading_texts(self, group):
         count = self.group_counts.get(group, 0)
@@ -284,6 +296,9 @@ class ListWriter:
             name = normalize(" ".join(row[1].split()))
             if self.grouped and row[0] not in self.headings:  # signed after the counts were taken
                 self.headings[row[0]] = self._heading_texts(row[0])
+            self.streamed += 1
+            if self.grouped:
+                self.streamed_by_group[row[0]] += 1
             block.append((row[0], name, row[2] or "", self._date(row[3]), comment))
             if len(block) >= BLOCK_ROWS:
                 yield from add(block)
@@ -312,21 +327,25 @@ class ListWriter:
 
     def html(self, parts):
         """One HTML document for the window's WeasyPrint parts, each in a section that
-        starts a page and carries an id, so its pages can be told apart afterwards.
+        starts a page and carries an id, so its pages can be told apart afterwards, and
+        the number of rows written into each part.
 
         Signers are plain lines in small ``<pre>`` blocks: per-row boxes (table rows,
         flex rows, even one paragraph each) cost WeasyPrint several times more.
         """
-        sections = []
+        sections, written = [], []
         for index, (rows, carried) in enumerate(parts):
             sections.append(f'<section id="part-{index}" class="part">')
-            sections.extend(self._html_rows(rows, carried))
+            markup, count = self._html_rows(rows, carried)
+            sections.extend(markup)
             sections.append("</section>")
-        return f"{self.head}{''.join(sections)}</body></html>"
+            written.append(count)
+        return f"{self.head}{''.join(sections)}</body></html>", written
 
     def _html_rows(self, rows, carried):
         parts, lines, current = [], [], carried
         first = True
+        written = 0
 
         def flush():
             if lines:
@@ -341,13 +360,14 @@ class ListWriter:
             first = False
             place = f" · {escape(postal_code)}" if postal_code else ""
             lines.append(f"{escape(name)}{place} · {signed}")
+            written += 1
             if comment:
                 flush()
                 parts.append(f'<p class="c">{escape(comment)}</p>')
             elif len(lines) >= LINES_PER_BLOCK:
                 flush()
         flush()
-        return parts
+        return parts, written
 
     def _heading(self, group, continued):
         label, signed = self.headings[group]
@@ -365,45 +385,95 @@ def _executor(processes):
     return ProcessPoolExecutor(max_workers=processes, mp_context=context)
 
 
+def _part_pages(document, parts):
+    """Pages of each of the ``parts`` sections of a laid-out WeasyPrint document.
+
+    WeasyPrint gives a page the anchor of every element with a fragment on it, so a part
+    that runs over several pages carries its id on each of them (counting every page with
+    an id as a part's first page kept one page per part: issue 14). A page belongs to the
+    last part whose id it or an earlier page carries; whether continuation pages carry
+    the id or not, every page is counted once. A part counted on no page is reported as
+    0 pages, which the caller treats as not listed.
+    """
+    pages, current = [0] * parts, None
+    for page in document.pages:
+        found = [int(name[5:]) for name in page.anchors if name.startswith("part-")]
+        if found:
+            current = max(found)
+        if current is None or current >= parts:
+            return None  # a page before the first part, or an unknown part
+        pages[current] += 1
+    return pages
+
+
 def _render_window(task):
-    """PDF bytes of one window: its column parts drawn by ReportLab, its HTML parts laid
-    out by WeasyPrint, pages put back in list order."""
+    """One window of the list: ``(PDF bytes, rows listed, problem)``.
+
+    Its column parts are drawn by ReportLab, its HTML parts laid out by WeasyPrint, and
+    the pages put back in list order. Each renderer reports, per part, its pages and the
+    rows it drew; a part's rows count as listed only when its pages are all there, and
+    every page of both documents must be kept exactly once. ``problem`` says what did
+    not add up (None when everything did), for ``build`` to log and fail the job.
+    """
     kinds, columns, html, context = task
-    columns_pdf, column_pages = signer_list.render(columns, context) if columns else (None, [])
-    html_pdf, html_pages = None, []
+    sources = {}  # kind: (PDF bytes, [(pages, rows) per part])
+    if columns:
+        sources["columns"] = signer_list.render(columns, context)
     if html:
-        document = html_document(html)
-        starts = [
-            number
-            for number, page in enumerate(document.pages)
-            if any(anchor.startswith("part-") for anchor in page.anchors)
-        ]
-        ends = [*starts[1:], len(document.pages)]
-        html_pages = [end - start for start, end in zip(starts, ends, strict=True)]
-        html_pdf = document.write_pdf()
-    if not html_pdf or not columns_pdf:
-        return html_pdf or columns_pdf
-    sources = {
-        "columns": (PdfReader(io.BytesIO(columns_pdf)).pages, iter(column_pages)),
-        "html": (PdfReader(io.BytesIO(html_pdf)).pages, iter(html_pages)),
-    }
-    positions = {"columns": 0, "html": 0}
-    writer = PdfWriter()
+        markup, written = html
+        document = html_document(markup)
+        pages = _part_pages(document, len(written))
+        if pages is None:
+            return None, 0, f"HTML pages not attributable to its {len(written)} parts"
+        sources["html"] = (document.write_pdf(), list(zip(pages, written, strict=True)))
+    return _merge(kinds, sources)
+
+
+def _merge(kinds, sources):
+    """Interleave the renderers' pages in list order and count the rows listed.
+
+    A part's rows count only when the part has pages and its renderer's document holds
+    exactly the pages reported for its parts, so none was dropped or repeated.
+    """
+    readers = {kind: PdfReader(io.BytesIO(pdf)).pages for kind, (pdf, _parts) in sources.items()}
+    problems, whole = [], {}
+    for kind, (_pdf, parts) in sources.items():
+        reported = sum(pages for pages, _rows in parts)
+        expected = kinds.count(kind)
+        whole[kind] = reported == len(readers[kind]) and len(parts) == expected
+        if not whole[kind]:
+            problems.append(
+                f"{kind}: {len(parts)} of {expected} parts, "
+                f"{reported} of {len(readers[kind])} pages accounted for"
+            )
+    counts = {kind: iter(parts) for kind, (_pdf, parts) in sources.items()}
+    positions = dict.fromkeys(sources, 0)
+    listed, kept = 0, []
     for kind in kinds:
-        pages, counts = sources[kind]
-        count = next(counts)
-        for page in pages[positions[kind] : positions[kind] + count]:
-            writer.add_page(page)
-        positions[kind] += count
+        pages, rows = next(counts[kind], (0, 0))
+        span = readers[kind][positions[kind] : positions[kind] + pages]
+        positions[kind] += pages
+        kept.extend(span)
+        if pages < 1 or len(span) != pages:
+            problems.append(f"{kind} part of {rows} rows: {len(span)} of {pages} pages")
+        elif whole[kind]:
+            listed += rows
+    problem = "; ".join(problems) or None
+    if len(sources) == 1:  # nothing to interleave: the renderer's own file
+        ((pdf, _parts),) = sources.values()
+        return pdf, listed, problem
+    writer = PdfWriter()
+    for page in kept:
+        writer.add_page(page)
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    return out.getvalue(), listed, problem
 
 
 def render_list(writer, rows, on_progress, processes):
-    """PDF bytes of each window of the list, in order; at most ``2 × processes`` in
-    flight. HTML is built here, where the page's language is active; column parts carry
-    labels translated here too."""
+    """``(PDF bytes, rows listed, problem)`` of each window of the list, in order; at
+    most ``2 × processes`` in flight. HTML is built here, where the page's language is
+    active; column parts carry labels translated here too."""
 
     def tasks():
         for window, count in writer.windows(rows):
@@ -431,11 +501,52 @@ def render_list(writer, rows, on_progress, processes):
             on_progress(done)
 
 
+def _frozen(qs, job):
+    """The signers as of now: those who sign (or, for a list of confirmed signers only,
+    confirm) while the PDF is built are left out of the counts and the list alike; the
+    next PDF has them."""
+    now = timezone.now()
+    last = qs.aggregate(last=Max("pk"))["last"] or 0
+    qs = qs.filter(pk__lte=last)
+    return qs.filter(confirmed_at__lte=now) if job.only_confirmed else qs
+
+
+def check_listed(job, writer, listed, group_counts, problems):
+    """Raise ``ListIncomplete`` unless the rows listed equal the rows counted on the
+    cover (``job.total_rows``), as do the rows read and, per group, the headings' counts."""
+    counted = job.total_rows
+    mismatched_groups = {
+        group: (group_counts.get(group, 0), writer.streamed_by_group.get(group, 0))
+        for group in set(group_counts) | set(writer.streamed_by_group)
+        if group_counts.get(group, 0) != writer.streamed_by_group.get(group, 0)
+    }
+    if listed == counted == writer.streamed and not problems and not mismatched_groups:
+        return
+    logger.error(
+        "Delivery PDF %s not saved: cover counts %s signers, %s read, %s listed; "
+        "groups (counted, read) that differ: %s; %s",
+        job.pk,
+        counted,
+        writer.streamed,
+        listed,
+        mismatched_groups,
+        "; ".join(problems) or "every page kept",
+    )
+    raise ListIncomplete(
+        _(
+            "The PDF was not saved: its list of signers (%(listed)s) does not match the "
+            "number on its cover (%(counted)s). Generate it again; if this happens again, "
+            "report it to your site's developers."
+        )
+        % {"listed": listed, "counted": counted}
+    )
+
+
 def build(job):
     """Render the delivery PDF of ``job`` into storage, recording progress on the job."""
     petition = job.page.specific
     language = petition.locale.language_code
-    qs = signer_queryset(job)
+    qs = _frozen(signer_queryset(job), job)
     job.status = DeliveryJobStatus.RUNNING
     job.total_rows = qs.count()
     job.rows_done = 0
@@ -459,9 +570,16 @@ def build(job):
             job.rows_done += rows
             type(job).objects.filter(pk=job.pk).update(rows_done=job.rows_done)
 
-        parts.extend(
-            render_list(writer, _ordered_rows(qs, job), progress, get_setting("PDF_PROCESSES"))
+        listed, problems = 0, []
+        windows = render_list(
+            writer, _ordered_rows(qs, job), progress, get_setting("PDF_PROCESSES")
         )
+        for number, (window_pdf, window_listed, problem) in enumerate(windows, 1):
+            parts.append(window_pdf)
+            listed += window_listed
+            if problem:
+                problems.append(f"window {number}: {problem}")
+    check_listed(job, writer, listed, group_counts, problems)
     pdf = numbering.join_and_number(parts)
     name = f"heretostay/delivery/{slugify(petition.slug)}-{job.pk}.pdf"
     job.file_name = storage().save(name, ContentFile(pdf))

@@ -214,6 +214,7 @@ class ListPage:
         self.grouped = context["grouped"]
         self.y = None
         self.group = None
+        self.rows = 0  # rows drawn, for the count check in delivery.py
 
     def new_page(self):
         c = self.c
@@ -265,14 +266,16 @@ class ListPage:
                     c.drawString(x, y, line)
                 y -= LEADING
         self.y -= height
+        self.rows += 1
 
 
 def render(parts, context):
-    """PDF bytes of the ``parts`` of a list, each starting on a new page, and the number
-    of pages of each. A part is ``(rows, carried group)``; rows are ``(group, name, postal
-    code, date text, comment)``; a group carried over from the previous part is headed
-    "continued". ``context``: title, labels, headings ({group: (label, count text)}),
-    continued, grouped, with_comments."""
+    """PDF bytes of the ``parts`` of a list, each starting on a new page, and for each
+    part ``(pages, rows drawn)``, which ``delivery.py`` checks against the rows counted.
+    A part is ``(rows, carried group)``; rows are ``(group, name, postal code, date text,
+    comment)``; a group carried over from the previous part is headed "continued".
+    ``context``: title, labels, headings ({group: (label, count text)}), continued,
+    grouped, with_comments."""
     if fonts() is None:  # pragma: no cover - delivery.py checks drawable() first
         raise RuntimeError("No font for the delivery list")
     out = io.BytesIO()
@@ -295,6 +298,6 @@ def render(parts, context):
                 else [name, postal_code, signed]
             )
         canvas.showPage()
-        page_counts.append(canvas.getPageNumber() - first_page)
+        page_counts.append((canvas.getPageNumber() - first_page, page.rows))
     canvas.save()
     return out.getvalue(), page_counts
