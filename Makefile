@@ -7,6 +7,9 @@ HOST ?= 127.0.0.1
 
 .PHONY: demo test install lint messages benchmarks clean browser browser-install screenshots
 
+# The demo runs with DEBUG on (demo secret key, static files served by runserver); the
+# example site's settings default to DEBUG off, as in production (docs/deploying.md).
+demo: export DJANGO_DEBUG = 1
 demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --port $(PORT)
@@ -50,17 +53,17 @@ $(VENV)/.installed: pyproject.toml
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
-	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m django makemigrations --check --dry-run
 
 # Regenerate and compile translation catalogues after changing strings.
 # Run from each directory so each catalogue holds only its own strings; the gate in
 # tests/i18n/test_catalogues.py fails when one is incomplete or out of date.
 messages: $(VENV)/.installed
-	cd heretostay_wagtail && ../$(PY) ../manage.py makemessages -l es --no-obsolete --add-location file
-	cd heretostay_wagtail && ../$(PY) ../manage.py compilemessages -l es
-	cd example_site && ../$(PY) ../manage.py makemessages -l es --no-obsolete --add-location file
-	cd example_site && ../$(PY) ../manage.py compilemessages -l es
+	cd heretostay_wagtail && DJANGO_DEBUG=1 ../$(PY) ../manage.py makemessages -l es --no-obsolete --add-location file
+	cd heretostay_wagtail && DJANGO_DEBUG=1 ../$(PY) ../manage.py compilemessages -l es
+	cd example_site && DJANGO_DEBUG=1 ../$(PY) ../manage.py makemessages -l es --no-obsolete --add-location file
+	cd example_site && DJANGO_DEBUG=1 ../$(PY) ../manage.py compilemessages -l es
 
 benchmarks: $(VENV)/.installed
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done

@@ -1,14 +1,49 @@
 """Settings of the example site: a host project installing heretostay-wagtail.
 
 The lines marked "heretostay" are the ones a host project adds (see README).
+Production runs with DEBUG off, the default: it then needs its secrets in the
+environment and sends secure cookies, HSTS and a Content-Security-Policy
+(docs/deploying.md). ``make demo`` turns DEBUG on (DJANGO_DEBUG=1).
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
 from corsheaders.defaults import default_headers as corsheaders_default_headers
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+
+def env_flag(name, default):
+    """A yes/no environment variable: "1", "true", "yes", "on" (any case) are yes."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def env_list(name, default):
+    """A comma-separated environment variable, without empty items."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def required_secret(name, what, *, testing_value):
+    """A secret from the environment; refuses to start without it (DEBUG off)."""
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    if TESTING:
+        return testing_value
+    raise ImproperlyConfigured(
+        f"Set the environment variable {name}: {what} With DEBUG off (the default) the "
+        "example site does not start without it. Make one with: python -c "
+        '"import secrets; print(secrets.token_urlsafe(50))" (see docs/deploying.md). '
+        "For the demo, run `make demo` or set DJANGO_DEBUG=1."
+    )
+
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -24,11 +59,66 @@ SQLITE_OPTIONS = {
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "demo-only-insecure-key-change-me")
-DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
-ALLOWED_HOSTS = os.environ.get(
-    "DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver"
-).split(",")
+# Off unless asked for: `make demo` (and the browser tests' demo server) set DJANGO_DEBUG=1.
+DEBUG = env_flag("DJANGO_DEBUG", False)
+#: The test suite (make test) imports these settings as production does, DEBUG off, but
+#: without production secrets: it gets throwaway keys instead of a refusal to start.
+TESTING = "pytest" in sys.modules
+DEMO_SECRET_KEY = "demo-only-insecure-key-change-me"
+if DEBUG:
+    SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or DEMO_SECRET_KEY
+    # heretostay: None hashes IP addresses with SECRET_KEY (docs/settings.md, IP_HASH_SALT).
+    IP_HASH_SALT = os.environ.get("HERETOSTAY_IP_HASH_SALT") or None
+else:
+    SECRET_KEY = required_secret(
+        "DJANGO_SECRET_KEY",
+        "a long random secret that signs sessions, CSRF tokens and emailed links.",
+        testing_value="tests-only-" + "x" * 50,
+    )
+    if SECRET_KEY == DEMO_SECRET_KEY:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is the demo's published key: set a secret of your own."
+        )
+    IP_HASH_SALT = required_secret(
+        "HERETOSTAY_IP_HASH_SALT",
+        "the key of the hash that replaces supporters' IP addresses (HERETOSTAY "
+        "IP_HASH_SALT), different from DJANGO_SECRET_KEY, so that rotating one "
+        "leaves the other alone.",
+        testing_value="tests-only-ip-hash-key",
+    )
+    if IP_HASH_SALT == SECRET_KEY:
+        raise ImproperlyConfigured(
+            "HERETOSTAY_IP_HASH_SALT must differ from DJANGO_SECRET_KEY: set a separate secret."
+        )
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+
+# Security headers and cookies. With DEBUG off (production) the site is HTTPS only:
+# cookies are sent over HTTPS only, plain HTTP is redirected, and browsers are told by
+# HSTS to use HTTPS for SECURE_HSTS_SECONDS (docs/deploying.md: start small).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading asks browser makers to hard-code HTTPS for the domain and every subdomain,
+# which takes months to undo: opt in with DJANGO_SECURE_HSTS_PRELOAD=1. While it is off,
+# `check --deploy` is told so (security.W021 is silenced).
+SECURE_HSTS_PRELOAD = env_flag("DJANGO_SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Behind a reverse proxy that ends TLS: the header it sets on HTTPS requests, e.g.
+# DJANGO_SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto (value "https"), or "Name: value".
+# Only set it when the proxy always sets or overwrites that header.
+if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip():
+    _header, _sep, _value = os.environ["DJANGO_SECURE_PROXY_SSL_HEADER"].partition(":")
+    _header = _header.strip().upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (
+        _header if _header.startswith("HTTP_") else f"HTTP_{_header}",
+        _value.strip() or "https",
+    )
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Supporters' pages say what they care about: other sites they follow a link to are not
+# told which page they came from.
+SECURE_REFERRER_POLICY = "same-origin"
 
 INSTALLED_APPS = [
     "example_site.home",
@@ -46,6 +136,7 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "django_tasks",
     "corsheaders",
+    "csp",  # the Content-Security-Policy (below)
     # Wagtail
     "wagtail.api.v2",
     "wagtail.contrib.forms",
@@ -72,6 +163,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before LocaleMiddleware: /ar/..., /ti/... (languages of the cards, with no pages)
     # go to the same page in the default language.
@@ -151,6 +243,8 @@ LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
     ("en", _("English")),
     ("es", _("Spanish")),
 ]
+#: The languages the site's pages (and its error pages) are written in.
+PAGE_LANGUAGES = [code for code, _name in LANGUAGES]
 # The example site's own strings (home page); the package ships its catalogue itself.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # heretostay: languages the demo's defense cards are published in (see docs/cards.md).
@@ -187,6 +281,16 @@ PHONENUMBER_DEFAULT_REGION = "US"
 HERETOSTAY = {
     "DOUBLE_OPT_IN": os.environ.get("HERETOSTAY_DOUBLE_OPT_IN", "0") == "1",
     "PHONE_DEFAULT_REGION": "US",
+    "IP_HASH_SALT": IP_HASH_SALT,  # a separate key in production (above)
+    # Reverse proxies in front of Django whose X-Forwarded-For is trusted (client IPs
+    # for throttling and IP hashes).
+    "NUM_PROXIES": int(os.environ.get("HERETOSTAY_NUM_PROXIES", "0")),
+    # Public counts refresh every minute in production, so one submission cannot be seen
+    # to move them; the demo (and its tests) show the running count, so a newcomer sees it
+    # move.
+    "PUBLIC_COUNT_INTERVAL": int(
+        os.environ.get("HERETOSTAY_PUBLIC_COUNT_INTERVAL", "0" if DEBUG or TESTING else "60")
+    ),
 }
 
 # heretostay: the REST API.
@@ -195,6 +299,17 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "heretostay-wagtail API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The package's schema view uses its own settings (heretostay_wagtail/api/docs.py,
+    # SCHEMA_SETTINGS); `check --deploy` builds a schema with these: the same hook and
+    # enum names keep it to the package's API (not Wagtail's admin and v2 APIs).
+    "PREPROCESSING_HOOKS": ["heretostay_wagtail.api.docs.only_this_api"],
+    "ENUM_NAME_OVERRIDES": {
+        "PetitionStatusEnum": "heretostay_wagtail.petitions.models.PetitionStatus",
+        "SignerFieldEnum": "heretostay_wagtail.petitions.models.FieldChoice",
+        "EmailStatusEnum": ["subscribed", "unsubscribed"],
+        "ReceivedStatusEnum": ["received"],
+        "ConfirmedStatusEnum": ["confirmed"],
+    },
 }
 
 # The demo serves the headless example itself at /headless/ (same origin: no CORS needed).
@@ -213,3 +328,42 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_HEADERS = (*corsheaders_default_headers, "accept-language")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Content-Security-Policy (django-csp 4) of the public pages: scripts, styles, images and
+# API calls from this site only, no plugins, no framing. The inline <style> that carries
+# the site's branding colours (heretostay/base.html) is allowed by 'unsafe-inline' for
+# styles only (scripts stay strict): a per-request nonce would make every page differ
+# per visitor, and public pages must be cacheable as they are. The Wagtail admin (inline scripts and styles of its own) and Swagger UI (an inline
+# script) get no policy from here. With DEBUG on (the demo) the policy is only reported
+# (Content-Security-Policy-Report-Only, in the browser's console), never enforced.
+_CSP = {
+    "EXCLUDE_URL_PREFIXES": ("/admin/", "/api/v1/docs/"),
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+if DEBUG:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
+
+# Errors go to the server's log (stderr), never to the page: with DEBUG off a visitor
+# gets templates/500.html. (With DEBUG on, Django's own console logging shows them.)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"debug_off": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "filters": ["debug_off"]},
+    },
+    "root": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+}

@@ -11,6 +11,9 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from example_site.views import favicon
 
+#: The 500 page in the address's language, without the database (views.server_error).
+handler500 = "example_site.views.server_error"
+
 HEADLESS_DIR = settings.BASE_DIR / "headless"
 
 # heretostay: Wagtail's own API (v2) for headless page rendering; no personal data.

@@ -39,6 +39,9 @@ def demo_output(django_db_setup, django_db_blocker, media_root):
 def _quiet_backends(settings, media_root):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = media_root
+    # The settings are production's (DEBUG off), which redirect plain HTTP to HTTPS; the
+    # test client speaks plain HTTP (test_production_settings.py checks the redirect).
+    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture

@@ -169,7 +169,8 @@ def test_spanish_home_page_is_the_translation(client, demo):
 
 def test_same_page_for_every_visitor(client, demo, django_assert_max_num_queries):
     """Cacheable: no cookie set or read, no CSRF token, nothing that depends on the visitor."""
-    with django_assert_max_num_queries(30):  # 21 today: one counter read per campaign
+    client.get("/en/")  # the first view makes the pictures' renditions, once
+    with django_assert_max_num_queries(30):  # 24 today: one counter read per campaign
         first = client.get("/en/")
     assert "Set-Cookie" not in first and not first.cookies
     assert "Cookie" not in first.get("Vary", "")
