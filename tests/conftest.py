@@ -11,6 +11,15 @@ from tests.testapp.models import HomePage
 
 
 @pytest.fixture(autouse=True)
+def _running_public_counts(monkeypatch):
+    """Public counts show the running totals in tests (as in the demo), whatever a test's
+    own ``HERETOSTAY`` holds; tests of the batched refresh set an interval themselves."""
+    from heretostay_wagtail.core import conf
+
+    monkeypatch.setitem(conf.DEFAULTS, "PUBLIC_COUNT_INTERVAL", 0)
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache_and_mail():
     from django.core.cache import cache
 

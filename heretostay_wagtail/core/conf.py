@@ -49,6 +49,10 @@ DEFAULTS = {
     "DELIVERY_RETENTION_DAYS": 30,
     # Storage alias (Django STORAGES) for generated files: PDFs, card images.
     "STORAGE": "default",
+    # Seconds between refreshes of the public counts (pages, count endpoint, API): one
+    # signature or pledge cannot be seen to move the count, unless nobody else signed in
+    # the interval (docs/settings.md). 0 shows the running count (the demo does).
+    "PUBLIC_COUNT_INTERVAL": 60,
     # Milestones shown once a goal is passed are the goal times these factors.
     "MILESTONE_FACTORS": (1.5, 2, 3, 5, 10),
     # REST API: largest request body accepted, in bytes, and page sizes of lists.

@@ -50,6 +50,11 @@ class CampaignCounter(models.Model):
     campaign_key = models.UUIDField(primary_key=True, editable=False)
     count = models.BigIntegerField(default=0)
     paper_tally = models.BigIntegerField(default=0)
+    #: The totals the public sees, copied from the running ones at most every
+    #: ``PUBLIC_COUNT_INTERVAL`` seconds (``public_totals``).
+    public_count = models.BigIntegerField(default=0)
+    public_paper_tally = models.BigIntegerField(default=0)
+    published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("campaign counter")
@@ -75,7 +80,8 @@ class CampaignCounter(models.Model):
             return
         try:
             with transaction.atomic():
-                cls.objects.create(campaign_key=campaign_key)
+                # Published empty: the first supporters show at the first refresh too.
+                cls.objects.create(campaign_key=campaign_key, published_at=timezone.now())
         except IntegrityError:
             pass  # another request created it first
         cls.objects.filter(pk=campaign_key).update(**changes)
@@ -91,8 +97,52 @@ class CampaignCounter(models.Model):
 
     @classmethod
     def totals(cls, campaign_key):
+        """The running totals, exact: for organizers (admin, delivery PDFs), never shown
+        to the public as they are (see ``public_totals``)."""
         row = cls.objects.filter(pk=campaign_key).values("count", "paper_tally").first()
         return row or {"count": 0, "paper_tally": 0}
+
+    @classmethod
+    def public_totals(cls, campaign_key, now=None):
+        """The totals the public sees: the running ones as they were at the last refresh,
+        refreshed when ``PUBLIC_COUNT_INTERVAL`` seconds have passed.
+
+        Someone who reads the count, submits an email and reads again sees the count
+        move by everyone's sign-ups in between, not by theirs alone: whether that email
+        had signed before cannot be read off the count (unless nobody else signed in
+        the interval; docs/petitions.md). Reading stays O(1).
+        """
+        return cls.public_totals_for([campaign_key], now=now)[campaign_key]
+
+    @classmethod
+    def public_totals_for(cls, campaign_keys, now=None):
+        """``public_totals`` of many campaigns (API lists): one ``SELECT``, and one
+        ``UPDATE`` publishing those due (at most once per campaign per interval)."""
+        interval = get_setting("PUBLIC_COUNT_INTERVAL")
+        zero = {"count": 0, "paper_tally": 0}
+        result = {key: zero for key in campaign_keys}
+        fields = ("campaign_key", "count", "paper_tally", "public_count", "public_paper_tally")
+        rows = cls.objects.filter(pk__in=campaign_keys).values(*fields, "published_at")
+        now = now or timezone.now()
+        due = []
+        for row in rows:
+            key = row["campaign_key"]
+            published_at = row["published_at"]
+            fresh = (
+                interval
+                and published_at is not None
+                and (now - published_at).total_seconds() < interval
+            )
+            if fresh:
+                result[key] = {"count": row["public_count"], "paper_tally": row["public_paper_tally"]}
+            else:
+                result[key] = {"count": row["count"], "paper_tally": row["paper_tally"]}
+                due.append(key)
+        if interval and due:
+            cls.objects.filter(pk__in=due).update(
+                public_count=F("count"), public_paper_tally=F("paper_tally"), published_at=now
+            )
+        return result
 
 
 class Source(models.TextChoices):
@@ -221,17 +271,26 @@ class CampaignPage(RoutablePageMixin, Page):
         return self.translation_key
 
     def get_totals(self):
+        """The exact running totals, for organizers (the editor's panel, delivery)."""
         if not hasattr(self, "_totals"):
             self._totals = CampaignCounter.totals(self.campaign_key)
         return self._totals
 
+    def get_public_totals(self):
+        """The totals the public sees, refreshed in batches (``CampaignCounter``)."""
+        if not hasattr(self, "_public_totals"):
+            self._public_totals = CampaignCounter.public_totals(self.campaign_key)
+        return self._public_totals
+
     @property
     def supporter_count(self):
-        totals = self.get_totals()
+        """The public count: online and paper supporters, as last refreshed."""
+        totals = self.get_public_totals()
         return totals["count"] + totals["paper_tally"]
 
     def progress(self):
-        """Count, goal, percentage, and the next milestone once the goal is passed."""
+        """Count, goal, percentage, and the next milestone once the goal is passed (of
+        the public count)."""
         count = self.supporter_count
         target = self.goal or 0
         if target and count >= target:

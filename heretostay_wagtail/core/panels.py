@@ -61,11 +61,11 @@ class SupporterCountPanel(Panel):
             page = self.instance
             context["saved"] = bool(page.pk)
             if page.pk:
-                totals = page.get_totals()
+                totals = page.get_totals()  # exact: organizers see every supporter now
                 context.update(
                     online=totals["count"],
                     paper=totals["paper_tally"],
-                    total=page.supporter_count,
+                    total=totals["count"] + totals["paper_tally"],
                     goal=page.goal,
                 )
                 panel = self.panel

@@ -63,8 +63,14 @@ def sign(
         sheet_code=sheet_code,
     )
     result = recording.save(signature, counted=confirmed)
-    if needs_confirmation(source) and not result.record.is_confirmed:
-        _queue_confirmation(result.record)
+    if needs_confirmation(source):
+        # One email either way, queued after commit: a new (or still unconfirmed)
+        # signature gets its confirmation link, a confirmed one is told it already
+        # counts. Same work on both paths, so timing tells nothing.
+        if result.record.is_confirmed:
+            _queue(result.record, "send_already_signed")
+        else:
+            _queue(result.record, "send_signature_confirmation")
     return result
 
 
@@ -79,7 +85,8 @@ def confirm(signature):
     return bool(updated)
 
 
-def _queue_confirmation(signature):
-    from heretostay_wagtail.petitions.tasks import send_signature_confirmation
+def _queue(signature, task_name):
+    from heretostay_wagtail.petitions import tasks
 
-    transaction.on_commit(lambda: send_signature_confirmation.enqueue(signature.pk))
+    task = getattr(tasks, task_name)
+    transaction.on_commit(lambda: task.enqueue(signature.pk))

@@ -1,4 +1,4 @@
-"""Background work of petitions: the double opt-in email."""
+"""Background work of petitions: the double opt-in email, and its twin for a repeat."""
 
 import logging
 
@@ -50,3 +50,34 @@ def send_confirmation_email(signature):
         subject=subject,
         language=signature.language,
     )
+
+
+@task()
+def send_already_signed(signature_id):
+    """Tell a confirmed signer that their address was used to sign again.
+
+    With double opt-in on, a new signature queues the confirmation email; a repeat of a
+    confirmed one queues this, so both paths do the same work (one task, one email) and
+    the response time does not tell them apart (alphagov/e-petitions sends the same kind
+    of "duplicate signature" email). It names the stored signer, never what was typed.
+    """
+    signature = (
+        Signature.objects.filter(pk=signature_id, confirmed_at__isnull=False)
+        .select_related("page")
+        .first()
+    )
+    if signature is None or signature.page is None:
+        return
+    petition = signature.page
+    with translation.override(signature.language):
+        subject = _("You have already signed: %(title)s") % {"title": petition.title}
+    try:
+        emails.send_templated(
+            "heretostay/emails/signature_already",
+            {"signature": signature, "petition": petition, "petition_url": petition.full_url},
+            to=[signature.email],
+            subject=subject,
+            language=signature.language,
+        )
+    except Exception:
+        logger.exception("Sending the already-signed email for signature %s failed", signature_id)
