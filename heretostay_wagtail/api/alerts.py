@@ -23,6 +23,7 @@ from wagtail.models import Locale
 
 from heretostay_wagtail.api import errors
 from heretostay_wagtail.api.base import StaffView, get_or_404
+from heretostay_wagtail.api.fields import StrictCharField
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.signatures import StrictSerializer
 from heretostay_wagtail.pledges import alerts
@@ -59,8 +60,8 @@ class AlertSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.SerializerMethodField()
     campaign = serializers.IntegerField(source="page_id", help_text="Page id of the campaign.")
-    message = serializers.CharField()
-    areas = serializers.ListField(source="area_list", child=serializers.CharField())
+    message = StrictCharField()
+    areas = serializers.ListField(source="area_list", child=StrictCharField())
     roles = serializers.SerializerMethodField()
     channel = serializers.ChoiceField(choices=AlertChannel.choices)
     status = serializers.ChoiceField(choices=AlertStatus.choices)
@@ -93,8 +94,8 @@ class AlertCreateSerializer(StrictSerializer):
     campaign = serializers.IntegerField(
         min_value=1, max_value=2**31 - 1, help_text="Page id of the pledge campaign."
     )
-    message = serializers.CharField(max_length=480, trim_whitespace=False)
-    areas = serializers.CharField(
+    message = StrictCharField(max_length=480, trim_whitespace=False)
+    areas = StrictCharField(
         max_length=1000, help_text="Postal codes or prefixes, separated by spaces or commas."
     )
     roles = serializers.ListField(

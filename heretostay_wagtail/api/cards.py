@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from heretostay_wagtail.api import errors
 from heretostay_wagtail.api.base import PublicView
+from heretostay_wagtail.api.fields import StrictCharField
 from heretostay_wagtail.guides.cards.files import download_links
 from heretostay_wagtail.guides.cards.formats import FORMATS
 from heretostay_wagtail.guides.models import DefenseCard
@@ -41,26 +42,26 @@ def language_name(code):
 
 class DownloadSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=list(FORMATS))
-    label = serializers.CharField(help_text="In the request's language.")
+    label = StrictCharField(help_text="In the request's language.")
     url = serializers.URLField(help_text="Absolute; public, no credentials needed.")
-    content_type = serializers.CharField()
-    filename = serializers.CharField()
-    extension = serializers.CharField()
+    content_type = StrictCharField()
+    filename = StrictCharField()
+    extension = StrictCharField()
 
 
 class CardLanguageSerializer(serializers.Serializer):
-    language = serializers.CharField()
-    language_name = serializers.CharField(help_text="The language's own name for itself.")
+    language = StrictCharField()
+    language_name = StrictCharField(help_text="The language's own name for itself.")
     rtl = serializers.BooleanField(help_text="Written right to left.")
-    title = serializers.CharField()
+    title = StrictCharField()
     updated_at = serializers.DateTimeField()
     downloads = DownloadSerializer(many=True)
 
 
 class CardSerializer(serializers.Serializer):
     id = serializers.UUIDField(help_text="Shared by every translation of the card.")
-    title = serializers.CharField(help_text="In the request's language when translated.")
-    organization_name = serializers.CharField()
+    title = StrictCharField(help_text="In the request's language when translated.")
+    organization_name = StrictCharField()
     api_url = serializers.URLField()
     languages = serializers.SerializerMethodField()
 
@@ -115,7 +116,7 @@ def card_groups(request, keys):
 
 
 class CardQuery(serializers.Serializer):
-    language = serializers.CharField(
+    language = StrictCharField(
         required=False, max_length=15, help_text="Only cards available in this language."
     )
 

@@ -17,6 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from heretostay_wagtail.api.fields import StrictCharField
+
 logger = logging.getLogger(__name__)
 
 INVALID = _("Some of the data sent is not valid. See errors for each field.")
@@ -34,16 +36,16 @@ class RequestTooLarge(exceptions.APIException):
 
 
 class FieldError(serializers.Serializer):
-    message = serializers.CharField()
-    code = serializers.CharField()
+    message = StrictCharField()
+    code = StrictCharField()
 
 
 class Error(serializers.Serializer):
     status = serializers.IntegerField(help_text="HTTP status code, repeated in the body.")
-    code = serializers.CharField(
+    code = StrictCharField(
         help_text="Machine-readable: invalid, parse_error, not_found, throttled..."
     )
-    detail = serializers.CharField(help_text="Human-readable message in the request's language.")
+    detail = StrictCharField(help_text="Human-readable message in the request's language.")
     errors = serializers.DictField(
         child=FieldError(many=True),
         required=False,

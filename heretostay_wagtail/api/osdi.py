@@ -21,6 +21,7 @@ from heretostay_wagtail.api.base import (
     PublicView,
     StaffView,
 )
+from heretostay_wagtail.api.fields import StrictCharField, StrictEmailField
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.petitions import (
     ID_PARAMETER,
@@ -77,17 +78,17 @@ class OSDILink(serializers.Serializer):
 
 
 class OSDITarget(serializers.Serializer):
-    name = serializers.CharField()
+    name = StrictCharField()
 
 
 class OSDIPetition(serializers.Serializer):
-    identifiers = serializers.ListField(child=serializers.CharField())
-    origin_system = serializers.CharField()
+    identifiers = serializers.ListField(child=StrictCharField())
+    origin_system = StrictCharField()
     created_date = serializers.DateTimeField(allow_null=True)
     modified_date = serializers.DateTimeField(allow_null=True)
-    title = serializers.CharField()
-    description = serializers.CharField(help_text="Why it matters (HTML).")
-    petition_text = serializers.CharField(help_text="The ask.")
+    title = StrictCharField()
+    description = StrictCharField(help_text="Why it matters (HTML).")
+    petition_text = StrictCharField(help_text="The ask.")
     browser_url = serializers.URLField(allow_null=True)
     featured_image_url = serializers.URLField(allow_null=True)
     total_signatures = serializers.IntegerField()
@@ -130,36 +131,36 @@ def petition_data(page, request):
 
 
 class OSDIEmailAddress(serializers.Serializer):
-    address = serializers.EmailField()
+    address = StrictEmailField()
     primary = serializers.BooleanField()
     status = serializers.ChoiceField(choices=["subscribed", "unsubscribed"])
 
 
 class OSDIPhoneNumber(serializers.Serializer):
-    number = serializers.CharField()
+    number = StrictCharField()
     primary = serializers.BooleanField()
 
 
 class OSDIPostalAddress(serializers.Serializer):
-    postal_code = serializers.CharField()
+    postal_code = StrictCharField()
     primary = serializers.BooleanField()
 
 
 class OSDIPerson(serializers.Serializer):
-    given_name = serializers.CharField(allow_blank=True)
-    family_name = serializers.CharField(allow_blank=True)
+    given_name = StrictCharField(allow_blank=True)
+    family_name = StrictCharField(allow_blank=True)
     email_addresses = OSDIEmailAddress(many=True)
     phone_numbers = OSDIPhoneNumber(many=True)
     postal_addresses = OSDIPostalAddress(many=True)
 
 
 class OSDISignature(serializers.Serializer):
-    identifiers = serializers.ListField(child=serializers.CharField())
-    origin_system = serializers.CharField()
+    identifiers = serializers.ListField(child=StrictCharField())
+    origin_system = StrictCharField()
     created_date = serializers.DateTimeField()
     modified_date = serializers.DateTimeField()
-    comments = serializers.CharField(allow_blank=True)
-    referrer_data = serializers.DictField(child=serializers.CharField())
+    comments = StrictCharField(allow_blank=True)
+    referrer_data = serializers.DictField(child=StrictCharField())
     _links = serializers.DictField(child=OSDILink(), help_text="osdi:petition")
     _embedded = serializers.DictField(child=OSDIPerson(), help_text="osdi:person")
 
@@ -252,7 +253,7 @@ class SignaturePagination(HALPagination):
 
 
 class EmailAddressIn(serializers.Serializer):
-    address = serializers.CharField(trim_whitespace=False, allow_blank=True)
+    address = StrictCharField(trim_whitespace=False, allow_blank=True)
     status = serializers.ChoiceField(
         choices=["subscribed", "unsubscribed"],
         required=False,
@@ -261,16 +262,16 @@ class EmailAddressIn(serializers.Serializer):
 
 
 class PhoneNumberIn(serializers.Serializer):
-    number = serializers.CharField(trim_whitespace=False, allow_blank=True)
+    number = StrictCharField(trim_whitespace=False, allow_blank=True)
 
 
 class PostalAddressIn(serializers.Serializer):
-    postal_code = serializers.CharField(trim_whitespace=False, allow_blank=True)
+    postal_code = StrictCharField(trim_whitespace=False, allow_blank=True)
 
 
 class PersonIn(serializers.Serializer):
-    given_name = serializers.CharField(trim_whitespace=False, allow_blank=True)
-    family_name = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
+    given_name = StrictCharField(trim_whitespace=False, allow_blank=True)
+    family_name = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
     email_addresses = EmailAddressIn(many=True, allow_empty=False, max_length=5)
     phone_numbers = PhoneNumberIn(many=True, required=False, max_length=5)
     postal_addresses = PostalAddressIn(many=True, required=False, max_length=5)
@@ -292,7 +293,7 @@ class RecordSignatureHelper(serializers.Serializer):
     accepted and ignored, as OSDI clients send them freely."""
 
     person = PersonIn()
-    comments = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
+    comments = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
 
     def validate(self, attrs):
         person = attrs["person"]
@@ -320,7 +321,7 @@ class RecordSignatureHelper(serializers.Serializer):
 
 class OSDIReceived(serializers.Serializer):
     status = serializers.ChoiceField(choices=["received"])
-    detail = serializers.CharField()
+    detail = StrictCharField()
     confirmation_required = serializers.BooleanField()
     _links = serializers.DictField(child=OSDILink(), help_text="osdi:petition")
 
@@ -329,10 +330,10 @@ class OSDIReceived(serializers.Serializer):
 
 
 class OSDIEntry(serializers.Serializer):
-    motd = serializers.CharField()
-    vendor_name = serializers.CharField()
-    product_name = serializers.CharField()
-    osdi_version = serializers.CharField()
+    motd = StrictCharField()
+    vendor_name = StrictCharField()
+    product_name = StrictCharField()
+    osdi_version = StrictCharField()
     max_pagesize = serializers.IntegerField()
     _links = serializers.DictField(help_text="self, curies, osdi:petitions")
 

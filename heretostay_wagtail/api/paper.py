@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from heretostay_wagtail.api import errors
 from heretostay_wagtail.api.base import StaffView, get_or_404
+from heretostay_wagtail.api.fields import StrictCharField
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.signatures import StrictSerializer
 from heretostay_wagtail.paper import entry
@@ -58,13 +59,13 @@ def get_petition(pk):
 class PaperRowSerializer(StrictSerializer):
     """One line of a paper sheet, as typed; the petition's rules are checked per row."""
 
-    name = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    email = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    postal_code = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    name = StrictCharField(required=False, allow_blank=True, max_length=300)
+    email = StrictCharField(required=False, allow_blank=True, max_length=300)
+    postal_code = StrictCharField(required=False, allow_blank=True, max_length=40)
+    phone = StrictCharField(required=False, allow_blank=True, max_length=40)
+    comment = StrictCharField(required=False, allow_blank=True, max_length=4000)
     opt_in = serializers.BooleanField(required=False, default=False)
-    sheet_code = serializers.CharField(
+    sheet_code = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=40,
@@ -73,7 +74,7 @@ class PaperRowSerializer(StrictSerializer):
 
 
 class PaperBatchSerializer(StrictSerializer):
-    sheet_code = serializers.CharField(
+    sheet_code = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=40,
@@ -85,7 +86,7 @@ class PaperBatchSerializer(StrictSerializer):
 class RowReportSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="1-based position in the rows sent.")
     status = serializers.ChoiceField(choices=[entry.ADDED, entry.DUPLICATE, entry.REJECTED])
-    errors = serializers.ListField(child=serializers.CharField())
+    errors = serializers.ListField(child=StrictCharField())
 
 
 class PaperReportSerializer(serializers.Serializer):
@@ -153,7 +154,7 @@ class DeliveryRequestSerializer(StrictSerializer):
         default=0,
         help_text="Group signers by this many leading postal-code characters (0: none).",
     )
-    regions = serializers.CharField(
+    regions = StrictCharField(
         required=False,
         allow_blank=True,
         trim_whitespace=False,
@@ -182,9 +183,9 @@ class DeliveryRequestSerializer(StrictSerializer):
 
 
 class RegionSerializer(serializers.Serializer):
-    name = serializers.CharField()
+    name = StrictCharField()
     prefixes = serializers.ListField(
-        child=serializers.CharField(), help_text="Postal codes or their first characters."
+        child=StrictCharField(), help_text="Postal codes or their first characters."
     )
 
 
@@ -201,7 +202,7 @@ class DeliveryJobSerializer(serializers.Serializer):
     )
     include_comments = serializers.BooleanField()
     only_confirmed = serializers.BooleanField()
-    error = serializers.CharField(allow_blank=True)
+    error = StrictCharField(allow_blank=True)
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
     url = serializers.SerializerMethodField()

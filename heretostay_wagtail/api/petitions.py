@@ -19,6 +19,7 @@ from wagtail.rich_text import expand_db_html
 
 from heretostay_wagtail.api import errors
 from heretostay_wagtail.api.base import PublicView, get_or_404
+from heretostay_wagtail.api.fields import StrictCharField
 from heretostay_wagtail.core import sharing
 from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.core.models import CampaignCounter
@@ -110,8 +111,8 @@ def image_body(request, image):
 
 
 class TargetSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    role = serializers.CharField(allow_blank=True)
+    name = StrictCharField()
+    role = StrictCharField(allow_blank=True)
 
 
 class RenditionSerializer(serializers.Serializer):
@@ -121,7 +122,7 @@ class RenditionSerializer(serializers.Serializer):
 
 
 class ImageSerializer(serializers.Serializer):
-    alt = serializers.CharField(allow_blank=True, help_text="The image title, as alt text.")
+    alt = StrictCharField(allow_blank=True, help_text="The image title, as alt text.")
     renditions = serializers.DictField(
         child=RenditionSerializer(),
         help_text="Resized versions: " + ", ".join(f"{k} ({v})" for k, v in RENDITIONS.items()),
@@ -138,17 +139,17 @@ class ProgressSerializer(serializers.Serializer):
 
 class ShareSerializer(serializers.Serializer):
     url = serializers.URLField()
-    text = serializers.CharField()
+    text = StrictCharField()
     facebook = serializers.URLField()
     x = serializers.URLField()
     whatsapp = serializers.URLField()
-    email = serializers.CharField(help_text="A mailto: link with a sample message.")
+    email = StrictCharField(help_text="A mailto: link with a sample message.")
 
 
 class TranslationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    locale = serializers.CharField()
-    title = serializers.CharField()
+    locale = StrictCharField()
+    title = StrictCharField()
     url = serializers.URLField(allow_null=True)
     api_url = serializers.URLField()
 
@@ -170,9 +171,9 @@ class CampaignSerializer(serializers.Serializer):
     campaign = serializers.UUIDField(
         source="translation_key", help_text="Shared by every translation of the campaign."
     )
-    title = serializers.CharField()
-    slug = serializers.CharField()
-    locale = serializers.CharField(source="locale.language_code")
+    title = StrictCharField()
+    slug = StrictCharField()
+    locale = StrictCharField(source="locale.language_code")
     url = serializers.SerializerMethodField()
     api_url = serializers.SerializerMethodField()
     goal = serializers.IntegerField()
@@ -235,11 +236,11 @@ class PetitionSerializer(CampaignSerializer):
 
     sign_url = serializers.SerializerMethodField()
     targets = TargetSerializer(many=True, source="targets.all")
-    ask = serializers.CharField()
+    ask = StrictCharField()
     why = serializers.SerializerMethodField()
     scope = serializers.ChoiceField(choices=Scope.choices)
-    place_name = serializers.CharField(allow_blank=True)
-    postal_code = serializers.CharField(allow_blank=True)
+    place_name = StrictCharField(allow_blank=True)
+    postal_code = StrictCharField(allow_blank=True)
     status = serializers.ChoiceField(choices=PetitionStatus.choices)
     delivered_at = serializers.DateTimeField(allow_null=True)
     signer_fields = serializers.SerializerMethodField()
@@ -283,10 +284,10 @@ class PetitionQuery(serializers.Serializer):
         required=False,
         help_text="Language code of the page (each translation is its own petition page).",
     )
-    place = serializers.CharField(
+    place = StrictCharField(
         required=False, max_length=200, help_text="Part of the place name, any case."
     )
-    postal_code = serializers.CharField(required=False, max_length=20)
+    postal_code = StrictCharField(required=False, max_length=20)
     campaign = serializers.UUIDField(required=False, help_text="Every translation of one campaign.")
 
 

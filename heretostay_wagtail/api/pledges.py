@@ -22,6 +22,7 @@ from wagtail.rich_text import expand_db_html
 from heretostay_wagtail.api import errors
 from heretostay_wagtail.api.base import PublicView, StaffView, filtered, get_or_404
 from heretostay_wagtail.api.exporting import SupporterExport, format_views
+from heretostay_wagtail.api.fields import StrictCharField, StrictEmailField
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.petitions import (
     CampaignSerializer,
@@ -89,21 +90,21 @@ def annotate(pages, request=None):
 
 
 class RoleSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Send these codes in a pledge's roles.")
-    name = serializers.CharField(help_text="In the campaign's language.")
-    description = serializers.CharField(allow_blank=True)
+    code = StrictCharField(help_text="Send these codes in a pledge's roles.")
+    name = StrictCharField(help_text="In the campaign's language.")
+    description = StrictCharField(allow_blank=True)
 
 
 class ChoiceSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
+    code = StrictCharField()
+    name = StrictCharField()
 
 
 class PledgeCampaignSerializer(CampaignSerializer):
     detail_route = "heretostay_api:pledge-detail"
 
     pledge_url = serializers.SerializerMethodField()
-    statement = serializers.CharField()
+    statement = StrictCharField()
     explanation = serializers.SerializerMethodField()
     roles = serializers.SerializerMethodField()
     languages = serializers.SerializerMethodField()
@@ -184,18 +185,18 @@ def validate_with_form(page, data):
 class PledgeCreateSerializer(StrictSerializer):
     """Types only: ``PledgeForm`` decides what is required and valid."""
 
-    name = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
-    email = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
-    phone = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
-    area = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
+    name = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
+    email = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
+    phone = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
+    area = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
     roles = serializers.ListField(
-        child=serializers.CharField(max_length=50), required=False, max_length=50
+        child=StrictCharField(max_length=50), required=False, max_length=50
     )
     languages = serializers.ListField(
-        child=serializers.CharField(max_length=15), required=False, max_length=50
+        child=StrictCharField(max_length=15), required=False, max_length=50
     )
     availability = serializers.ListField(
-        child=serializers.CharField(max_length=20), required=False, max_length=10
+        child=StrictCharField(max_length=20), required=False, max_length=10
     )
     alert_sms = serializers.BooleanField(
         required=False, default=False, help_text="Text alerts (sms_consent_text); needs phone."
@@ -211,13 +212,13 @@ class PledgeCreateSerializer(StrictSerializer):
 class PledgeCreate(PledgeCreateSerializer):
     """The documented request: name, email and area are always required by the form."""
 
-    name = serializers.CharField(max_length=200)
-    email = serializers.EmailField(max_length=254)
-    area = serializers.CharField(
+    name = StrictCharField(max_length=200)
+    email = StrictEmailField(max_length=254)
+    area = StrictCharField(
         max_length=100, help_text="Postal code or neighborhood (alerts go to people nearby)."
     )
     roles = serializers.ListField(
-        child=serializers.CharField(max_length=50),
+        child=StrictCharField(max_length=50),
         required=False,
         max_length=50,
         help_text="Codes from the campaign's roles.",
@@ -234,7 +235,7 @@ class PledgeCreate(PledgeCreateSerializer):
 
 class PledgeReceivedSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["received"])
-    detail = serializers.CharField()
+    detail = StrictCharField()
 
 
 def received_body():
@@ -283,7 +284,7 @@ class PledgerQuery(serializers.Serializer):
         max_value=2**31 - 1,
         help_text="Page id of a pledge campaign: its pledgers in every language.",
     )
-    area = serializers.CharField(
+    area = StrictCharField(
         required=False,
         max_length=100,
         help_text="Postal code or prefix; several separated by commas or spaces.",
@@ -314,8 +315,8 @@ class PledgerSerializer(serializers.ModelSerializer):
     campaign = serializers.UUIDField(source="campaign_key")
     phone = serializers.SerializerMethodField()
     roles = serializers.SerializerMethodField()
-    languages = serializers.ListField(source="language_list", child=serializers.CharField())
-    availability = serializers.ListField(source="availability_list", child=serializers.CharField())
+    languages = serializers.ListField(source="language_list", child=StrictCharField())
+    availability = serializers.ListField(source="availability_list", child=StrictCharField())
 
     class Meta:
         model = Pledge

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from heretostay_wagtail.api import errors
 from heretostay_wagtail.api.base import PublicView, StaffView, filtered
 from heretostay_wagtail.api.exporting import SupporterExport, format_views
+from heretostay_wagtail.api.fields import StrictCharField, StrictEmailField
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.petitions import ID_PARAMETER, get_petition
 from heretostay_wagtail.api.throttles import ConfirmThrottle, PublicThrottle, SignThrottle
@@ -69,11 +70,11 @@ class SignatureCreateSerializer(StrictSerializer):
 
     # Not required here, so that a missing name and a bad email are reported together
     # by the form (the schema, ``SignatureCreate``, says they are required).
-    name = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
-    email = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
-    postal_code = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
-    phone = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
-    comment = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
+    name = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
+    email = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
+    postal_code = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
+    phone = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
+    comment = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
     opt_in = serializers.BooleanField(
         required=False, default=False, help_text="Join the mailing list (consent_text)."
     )
@@ -85,13 +86,13 @@ class SignatureCreateSerializer(StrictSerializer):
 class SignatureCreate(SignatureCreateSerializer):
     """The documented request: name and email are always required by the form."""
 
-    name = serializers.CharField(max_length=200)
-    email = serializers.EmailField(max_length=254)
+    name = StrictCharField(max_length=200)
+    email = StrictEmailField(max_length=254)
 
 
 class ReceivedSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["received"])
-    detail = serializers.CharField()
+    detail = StrictCharField()
     confirmation_required = serializers.BooleanField(
         help_text="True when the site asks new signers to confirm by email (double opt-in)."
     )
@@ -139,12 +140,12 @@ class SignPetition(PublicView):
 
 
 class ConfirmSerializer(StrictSerializer):
-    token = serializers.CharField(max_length=200, help_text="The token from the emailed link.")
+    token = StrictCharField(max_length=200, help_text="The token from the emailed link.")
 
 
 class ConfirmedSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["confirmed"])
-    detail = serializers.CharField()
+    detail = StrictCharField()
 
 
 class ConfirmSignature(PublicView):
@@ -180,7 +181,7 @@ class ConfirmSignature(PublicView):
 
 class PetitionRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    title = serializers.CharField()
+    title = StrictCharField()
 
 
 class SignatureSerializer(serializers.ModelSerializer):

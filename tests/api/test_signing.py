@@ -221,6 +221,31 @@ def test_wrong_types_name_the_field(api, petition):
     assert response.json()["errors"]["name"][0]["message"] == "Not a valid string."
 
 
+@pytest.mark.parametrize("field", ["name", "email", "postal_code", "phone", "comment"])
+def test_numbers_are_not_text(api, petition, field):
+    """The schema says string; a number was read as text ("123"). Now it is refused,
+    naming the field, and nothing is stored."""
+    response = api.post(sign_url(petition), {**SIGNER, field: 62701}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"][field][0]["message"] == "Not a valid string."
+    assert Signature.objects.count() == 0
+
+
+def test_numbers_are_not_text_in_osdi_or_pledges(api, petition, pledge_page):
+    osdi = api.post(
+        f"/api/v1/osdi/petitions/{petition.pk}/record_signature_helper/",
+        {"person": {"given_name": 7, "email_addresses": [{"address": "a@example.org"}]}},
+        format="json",
+    )
+    assert osdi.status_code == 400 and "person.given_name" in osdi.json()["errors"]
+    pledge = api.post(
+        f"/api/v1/pledges/{pledge_page.pk}/pledgers/",
+        {"name": "Ana", "email": "ana@example.org", "area": 60608},
+        format="json",
+    )
+    assert pledge.status_code == 400 and "area" in pledge.json()["errors"]
+
+
 def test_too_long_name_is_refused_with_its_limit(api, petition):
     response = api.post(sign_url(petition), {**SIGNER, "name": "x" * 201}, format="json")
     assert response.status_code == 400
