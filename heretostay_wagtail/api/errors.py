@@ -146,6 +146,7 @@ def responses(*codes):
         413: "Request body larger than the API_MAX_REQUEST_SIZE setting.",
         415: "Unsupported content type: send application/json.",
         429: "Too many requests; retry after the number of seconds in Retry-After.",
+        503: "A storage or other service the operation needs failed; nothing was changed.",
     }
     out = {}
     for code in codes:

@@ -8,7 +8,17 @@ Each feature module adds its routes here, under ``v1/``.
 from django.urls import path, re_path
 from rest_framework.exceptions import NotFound
 
-from heretostay_wagtail.api import alerts, cards, docs, osdi, paper, petitions, pledges, signatures
+from heretostay_wagtail.api import (
+    alerts,
+    cards,
+    docs,
+    erasure,
+    osdi,
+    paper,
+    petitions,
+    pledges,
+    signatures,
+)
 from heretostay_wagtail.api.base import PublicView
 
 app_name = "heretostay_api"
@@ -54,6 +64,8 @@ ROUTES = [
     ("alerts/<str:pk>/", alerts.AlertDetail, "alert-detail"),
     ("alerts/<str:pk>/verify/", alerts.VerifyAlert, "alert-verify"),
     ("alerts/<str:pk>/send/", alerts.SendAlert, "alert-send"),
+    # Erasure of everything about one email or phone
+    ("erasure/", erasure.Erasure, "erasure"),
     # Defense cards
     ("cards/", cards.CardList, "card-list"),
     ("cards/<str:pk>/", cards.CardDetail, "card-detail"),

@@ -22,6 +22,10 @@ ACTIONS = {
         _("Deleted a file of personal data"),
     ),
     "heretostay.deliver": (_("Deliver petition"), _("Delivered the petition")),
+    "heretostay.erasure": (
+        _("Erase a supporter"),
+        _("Erased everything about one email address or phone number"),
+    ),
     "heretostay.alert.create": (_("Create alert"), _("Created a rapid-response alert")),
     "heretostay.alert.verify": (_("Verify alert"), _("Verified a rapid-response alert")),
     "heretostay.alert.send": (_("Send alert"), _("Sent a rapid-response alert")),

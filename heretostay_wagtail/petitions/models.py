@@ -296,4 +296,12 @@ class Signature(SupporterRecord):
         indexes = [
             models.Index(fields=["campaign_key", "created_at"], name="heretostay_sig_campaign_idx")
         ]
-        permissions = [("export_signature", _("Can export signatures"))]
+        permissions = [
+            ("export_signature", _("Can export signatures")),
+            # Erasure spans petitions, pledges, alerts and delivery PDFs (erasure/); the
+            # permission lives here so Wagtail's group editor offers it with signatures.
+            (
+                "erase_supporter",
+                _("Can erase everything about one email or phone (all campaigns)"),
+            ),
+        ]
