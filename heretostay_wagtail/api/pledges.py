@@ -31,7 +31,7 @@ from heretostay_wagtail.api.petitions import (
     campaigns_queryset,
     filter_campaigns,
 )
-from heretostay_wagtail.api.signatures import StrictSerializer, _audit_instance
+from heretostay_wagtail.api.signatures import StrictSerializer
 from heretostay_wagtail.api.throttles import PackageThrottle, PublicThrottle
 from heretostay_wagtail.core import audit
 from heretostay_wagtail.core.models import Source
@@ -369,7 +369,7 @@ class PledgerList(StaffView):
         queryset = filter_pledgers(query).order_by("-created_at", "-pk")
         page = self.paginate_queryset(queryset)
         audit.log(
-            _audit_instance(request.user),
+            audit.default_instance(request.user),
             "heretostay.download",
             user=request.user,
             model=Pledge._meta.label,

@@ -238,12 +238,6 @@ def filter_signatures(query):
     return filtered(SignatureFilterSet, query, Signature.objects.select_related("page"))
 
 
-def _audit_instance(user):
-    from wagtail.models import Site
-
-    return Site.objects.filter(is_default_site=True).first() or user
-
-
 def _filters_for_log(query):
     return {k: v for k, v in query.items() if v is not None}
 
@@ -278,7 +272,7 @@ class SignatureList(StaffView):
     def audit(request, query, paginator, page):
         """Reading supporters through the API is a download of personal data."""
         audit.log(
-            _audit_instance(request.user),
+            audit.default_instance(request.user),
             "heretostay.download",
             user=request.user,
             model=Signature._meta.label,

@@ -41,6 +41,14 @@ def register(actions):
         actions.register_action(name, label, message)
 
 
+def default_instance(user):
+    """What an entry about no one page is logged on (exports, erasure): the default
+    site, else the acting user."""
+    from wagtail.models import Site
+
+    return Site.objects.filter(is_default_site=True).first() or user
+
+
 def log(instance, action, user=None, **data):
     """Write ``action`` on ``instance`` to Wagtail's audit log, with ``data`` as details."""
     if action not in ACTIONS:

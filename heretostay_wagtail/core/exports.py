@@ -164,9 +164,7 @@ def export_supporters(
     if not user.has_perm(permission):
         raise PermissionDenied
     if instance is None:
-        from wagtail.models import Site
-
-        instance = Site.objects.filter(is_default_site=True).first() or user
+        instance = audit.default_instance(user)
     audit.log(
         instance,
         "heretostay.export",

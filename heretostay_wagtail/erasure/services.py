@@ -187,9 +187,7 @@ def _count_deleted(queryset, model):
 
 
 def _log(user, target, counts, failed):
-    from wagtail.models import Site
-
-    instance = Site.objects.filter(is_default_site=True).first() or user
+    instance = audit.default_instance(user)
     data = {**counts, "matched_by": target.matched_by}
     if failed:
         data["failed_files"] = failed

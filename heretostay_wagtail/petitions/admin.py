@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import ListingButton
-from wagtail.models import Locale, Site
+from wagtail.models import Locale
 
 from heretostay_wagtail.core import audit, exports
 from heretostay_wagtail.core.admin import (
@@ -117,7 +117,7 @@ class SignatureDeleteView(generic.DeleteView):
         """Delete and record who deleted which signature, without keeping the name."""
         signature = self.object
         page = signature.page or petition_for_campaign(signature.campaign_key)
-        instance = page or Site.objects.filter(is_default_site=True).first() or self.request.user
+        instance = page or audit.default_instance(self.request.user)
         with transaction.atomic():
             audit.log(
                 instance,

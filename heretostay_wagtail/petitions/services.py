@@ -67,10 +67,7 @@ def sign(
         # One email either way, queued after commit: a new (or still unconfirmed)
         # signature gets its confirmation link, a confirmed one is told it already
         # counts. Same work on both paths, so timing tells nothing.
-        if result.record.is_confirmed:
-            _queue(result.record, "send_already_signed")
-        else:
-            _queue(result.record, "send_signature_confirmation")
+        _queue_email(result.record)
     return result
 
 
@@ -85,8 +82,11 @@ def confirm(signature):
     return bool(updated)
 
 
-def _queue(signature, task_name):
+def _queue_email(signature):
     from heretostay_wagtail.petitions import tasks
 
-    task = getattr(tasks, task_name)
+    if signature.is_confirmed:
+        task = tasks.send_already_signed
+    else:
+        task = tasks.send_signature_confirmation
     transaction.on_commit(lambda: task.enqueue(signature.pk))
