@@ -27,7 +27,17 @@ __all__ = [
     "Source",
     "CampaignSettings",
     "BrandingSettings",
+    "RetentionAction",
+    "RetentionSettings",
 ]
+
+
+class RetentionAction(models.TextChoices):
+    """What retention does to a campaign's personal data once it is due (``retention/``)."""
+
+    KEEP = "keep", _("Keep")
+    ANONYMIZE = "anonymize", _("Anonymize (keep the totals, remove who)")
+    DELETE = "delete", _("Delete (keep the totals)")
 
 
 def user_field(verbose_name, **options):
@@ -197,6 +207,26 @@ class CampaignPage(RoutablePageMixin, Page):
         blank=True,
         help_text=_("Label of the opt-in checkbox. Leave blank for the standard wording."),
     )
+    # Retention (``retention/``): blank or empty uses the site's retention settings.
+    retention_action = models.CharField(
+        _("after the campaign, personal data is"),
+        max_length=10,
+        choices=RetentionAction.choices,
+        blank=True,
+        help_text=_("Leave blank to follow the site's retention settings."),
+    )
+    retention_days_after_close = models.PositiveIntegerField(
+        _("days after the campaign closes"),
+        null=True,
+        blank=True,
+        help_text=_("Leave blank to follow the site's retention settings."),
+    )
+    retention_days_after_activity = models.PositiveIntegerField(
+        _("days after the last sign-up"),
+        null=True,
+        blank=True,
+        help_text=_("Leave blank to follow the site's retention settings."),
+    )
 
     counter_field = "count"
 
@@ -214,6 +244,9 @@ class CampaignPage(RoutablePageMixin, Page):
         SynchronizedField("opens_at", overridable=False),
         SynchronizedField("closes_at", overridable=False),
         SynchronizedField("image"),
+        SynchronizedField("retention_action", overridable=False),
+        SynchronizedField("retention_days_after_close", overridable=False),
+        SynchronizedField("retention_days_after_activity", overridable=False),
     ]
 
     campaign_panels = [
@@ -228,6 +261,19 @@ class CampaignPage(RoutablePageMixin, Page):
         ),
         FieldPanel("thank_you_message"),
         FieldPanel("consent_text"),
+        MultiFieldPanel(
+            [
+                FieldPanel("retention_action"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("retention_days_after_close"),
+                        FieldPanel("retention_days_after_activity"),
+                    ]
+                ),
+            ],
+            heading=_("Retention of personal data"),
+            classname="collapsed",
+        ),
     ]
 
     class Meta:
@@ -364,6 +410,9 @@ class SupporterRecord(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     send_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    #: Set when retention removed who this was (name, email, phone...): the row stays so
+    #: totals and statistics survive; its emptied email no longer takes part in dedupe.
+    anonymized_at = models.DateTimeField(_("anonymized"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -528,3 +577,52 @@ class BrandingSettings(BaseSiteSetting):
         """Custom properties for an inline ``<style>`` (hex digits only: safe in CSS)."""
         accent, text = self.colors
         return f"--hts-accent: {accent}; --hts-accent-ink: {text}; --hts-link: {self.link_color};"
+
+
+@register_setting(icon="lock")
+class RetentionSettings(BaseSiteSetting):
+    """How long each site keeps the personal data of its campaigns (``retention/``).
+
+    A campaign's data is due ``days_after_close`` days after it closes or
+    ``days_after_activity`` days after its last sign-up, whichever comes first; a campaign
+    page may override each of the three. What is due is anonymized (names, emails, phones,
+    comments, addresses and IP hashes emptied; the rows and the totals stay) or deleted
+    (the totals stay); delivery PDFs are files, so they are deleted either way.
+    ``manage.py heretostay_retention`` (with ``--dry-run``) or the ``apply_retention``
+    task does it; nothing happens until one of them is scheduled.
+    """
+
+    action = models.CharField(
+        _("after a campaign, personal data is"),
+        max_length=10,
+        choices=RetentionAction.choices,
+        default=RetentionAction.KEEP,
+        help_text=_(
+            "Anonymizing or deleting keeps every campaign's totals. Campaigns can override "
+            "this in their Campaign tab."
+        ),
+    )
+    days_after_close = models.PositiveIntegerField(
+        _("days after a campaign closes"),
+        null=True,
+        blank=True,
+        default=365,
+        help_text=_("Leave blank to never act on closed campaigns."),
+    )
+    days_after_activity = models.PositiveIntegerField(
+        _("days after a campaign's last sign-up"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For campaigns with no closing date that nobody signs any more. Leave blank to "
+            "never act on them."
+        ),
+    )
+
+    panels = [
+        FieldPanel("action"),
+        FieldRowPanel([FieldPanel("days_after_close"), FieldPanel("days_after_activity")]),
+    ]
+
+    class Meta:
+        verbose_name = _("retention of personal data")

@@ -290,6 +290,7 @@ class Signature(SupporterRecord):
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign_key", "email_normalized"],
+                condition=models.Q(anonymized_at__isnull=True),
                 name="heretostay_signature_once_per_email",
             )
         ]
@@ -298,6 +299,12 @@ class Signature(SupporterRecord):
         ]
         permissions = [
             ("export_signature", _("Can export signatures")),
+            # Without it, emails and phones are masked in the admin's listings and left
+            # out of exports.
+            ("view_signature_contact", _("Can see signers' email addresses and phones")),
+            # The personal-data audit report (core/reports.py) covers every feature; the
+            # permission lives here so the group editor offers it with signatures.
+            ("view_audit_report", _("Can view the personal-data audit report")),
             # Erasure spans petitions, pledges, alerts and delivery PDFs (erasure/); the
             # permission lives here so Wagtail's group editor offers it with signatures.
             (

@@ -314,6 +314,7 @@ class Pledge(SupporterRecord):
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign_key", "email_normalized"],
+                condition=models.Q(anonymized_at__isnull=True),
                 name="heretostay_pledge_once_per_email",
             )
         ]
@@ -322,7 +323,12 @@ class Pledge(SupporterRecord):
                 fields=["campaign_key", "created_at"], name="heretostay_pledge_created_idx"
             ),
         ]
-        permissions = [("export_pledge", _("Can export pledgers"))]
+        permissions = [
+            ("export_pledge", _("Can export pledgers")),
+            # Without it, emails and phones are masked in the roster and left out of
+            # exports.
+            ("view_pledge_contact", _("Can see pledgers' email addresses and phones")),
+        ]
 
     def save(self, *args, **kwargs):
         self.area_normalized = normalize_area(self.area)
