@@ -9,6 +9,10 @@ from wagtail.log_actions import log as wagtail_log
 
 # action name -> (label, past-tense message)
 ACTIONS = {
+    # Every listing, record or API response showing supporters' personal data: data
+    # says which kind (``model``), how many records (``records``) and, for listings,
+    # whether contacts were shown (``contacts``); never whom.
+    "heretostay.view": (_("View personal data"), _("Viewed personal data")),
     "heretostay.export": (_("Export personal data"), _("Exported personal data")),
     "heretostay.download": (_("Download personal data"), _("Downloaded personal data")),
     "heretostay.delete_supporter": (_("Delete supporter record"), _("Deleted a supporter record")),
@@ -25,6 +29,10 @@ ACTIONS = {
     "heretostay.erasure": (
         _("Erase a supporter"),
         _("Erased everything about one email address or phone number"),
+    ),
+    "heretostay.retention": (
+        _("Apply retention"),
+        _("Anonymized or deleted personal data past its retention period"),
     ),
     "heretostay.alert.create": (_("Create alert"), _("Created a rapid-response alert")),
     "heretostay.alert.verify": (_("Verify alert"), _("Verified a rapid-response alert")),
