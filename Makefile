@@ -13,6 +13,10 @@ demo: export DJANGO_DEBUG = 1
 demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --port $(PORT)
+	# The task worker (emails: printed here; PDFs; alerts) runs beside the web server and
+	# stops with it (Ctrl+C stops both).
+	$(PY) manage.py db_worker --interval 0.5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed

@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served locally (no CDN)
     "phonenumber_field",
     "django_tasks",
+    "django_tasks_db",  # the task queue (TASKS below; manage.py db_worker runs it)
     "corsheaders",
     "csp",  # the Content-Security-Policy (below)
     # Wagtail
@@ -225,9 +226,21 @@ if os.environ.get("REDIS_URL"):
         }
     }
 
-# heretostay: background work. The immediate backend runs tasks in-process, which is
-# right for the demo; production uses a queue (django-tasks-db or django-tasks-rq).
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# heretostay: background work (emails, PDFs, alerts) is queued in the database and run by
+# a worker, `manage.py db_worker` (`make demo` starts one beside the web server), so no
+# email is ever sent inside a request: a sign-up answers as fast for a repeat email as
+# for a new one. The tests run tasks in-process (HERETOSTAY_TASKS=immediate).
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": TASKS_BACKENDS[
+            os.environ.get("HERETOSTAY_TASKS", "immediate" if TESTING else "database")
+        ]
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -11,6 +11,7 @@ FEATURES = ("petitions", "pledges", "guides", "paper")
 READY_MODULES = (
     "core.views",
     "core.messages",
+    "core.checks",
     "petitions.signals",
     "petitions.views",
     "pledges.signals",

@@ -160,6 +160,23 @@ def test_check_deploy_is_clean(tmp_path):
     assert "System check identified no issues" in result.stdout, result.stdout
 
 
+def test_production_queues_tasks_and_the_check_says_when_not(tmp_path):
+    """Emails leave through the task queue (django-tasks-db), never inside a request; a
+    site that runs tasks in-process is warned by check --deploy (heretostay.W020)."""
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'check.sqlite3'}"}
+    shown = run(
+        ["-c", "from example_site import settings as s; print(s.TASKS['default']['BACKEND'])"],
+        PRODUCTION_ENV,
+    )
+    assert shown.stdout.strip() == "django_tasks_db.DatabaseBackend", shown.stderr
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        {**PRODUCTION_ENV, **database, "HERETOSTAY_TASKS": "immediate"},
+    )
+    assert result.returncode != 0
+    assert "heretostay.W020" in result.stdout + result.stderr
+
+
 def test_schema_settings_follow_the_package():
     """check --deploy builds the schema with SPECTACULAR_SETTINGS: the same as the
     package's own schema view, so it checks the schema the site serves."""

@@ -47,6 +47,7 @@ class DemoServer:
         self.username = "admin"
         self.password = "browser-" + secrets.token_urlsafe(12)
         self.process = None
+        self.worker = None
         self._log = None
 
     @property
@@ -91,6 +92,14 @@ class DemoServer:
             raise RuntimeError(f"load_demo printed no admin login:\n{out}")
         self.username, self.password = match.groups()
         self._log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115
+        # As `make demo` does: the task worker sends the emails (printed to the same log).
+        self.worker = subprocess.Popen(
+            [PYTHON, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         self.process = subprocess.Popen(
             [PYTHON, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
             cwd=ROOT,
@@ -115,13 +124,14 @@ class DemoServer:
         return self
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        for process in (self.process, self.worker):
+            if process and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
         if self._log:
             self._log.close()
             self._log = None

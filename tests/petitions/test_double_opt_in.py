@@ -141,3 +141,29 @@ def test_new_and_repeat_signers_cost_the_same_one_email(
     assert first.redirect_chain[-1][0] == second.redirect_chain[-1][0]
     assert first.content == second.content
     assert count(petition_es) == 1  # only the confirmed one counts
+
+
+QUEUED = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@override_settings(HERETOSTAY=DOUBLE_OPT_IN, TASKS=QUEUED)
+def test_no_email_leaves_inside_the_request_new_or_repeat(
+    client, sign_page, petition, django_capture_on_commit_callbacks
+):
+    """With a real queue (the example site's django-tasks-db), the request only queues:
+    the email is sent by the worker, so neither path waits for the mail server, and both
+    paths do the same work (one task, after the commit)."""
+    from django_tasks import default_task_backend
+
+    def sign(email):
+        default_task_backend.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = sign_page(petition, email=email, follow=True)
+        assert response.status_code == 200
+        return [result.task.name for result in default_task_backend.results]
+
+    assert sign("rosa@example.org") == ["send_signature_confirmation"]
+    Signature.objects.update(confirmed_at="2026-01-01T00:00:00Z")
+    assert sign("ROSA@example.org") == ["send_already_signed"]
+    assert sign("nuevo@example.org") == ["send_signature_confirmation"]
+    assert mail.outbox == []  # nothing was sent by any request

@@ -208,3 +208,27 @@ def test_share_email_speaks_of_a_pledge_in_the_page_language(client, pledge_page
     html = unquote(with_english_browser.content.decode())
     assert "Acabo de hacer este compromiso" in html
     assert "I just signed" not in html and "Acabo de firmar" not in html
+
+
+def test_pledging_only_queues_one_email_new_or_repeat(
+    client, pledge_page, settings, django_capture_on_commit_callbacks
+):
+    """With a real queue, the request sends nothing itself: a new and a repeat pledge each
+    queue the one manage-link email (so they cost the same), and no reference-index
+    update is queued (a pledger is not a "usage" of the page)."""
+    from django_tasks import default_task_backend
+    from wagtail.models import ReferenceIndex
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+    def pledge(**fields):
+        default_task_backend.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(pledge_page.url, form_data(**fields))
+        assert response.status_code == 302
+        return [result.task.name for result in default_task_backend.results]
+
+    assert pledge(area="60608") == ["send_manage_link"]
+    assert pledge(email="ANA@example.org", area="60608") == ["send_manage_link"]
+    assert mail.outbox == []
+    assert not ReferenceIndex.objects.filter(content_type__model="pledge").exists()
