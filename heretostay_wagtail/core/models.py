@@ -414,6 +414,11 @@ class SupporterRecord(models.Model):
     #: totals and statistics survive; its emptied email no longer takes part in dedupe.
     anonymized_at = models.DateTimeField(_("anonymized"), null=True, blank=True, editable=False)
 
+    #: Not in Wagtail's reference index: a supporter is not a "usage" of the campaign page
+    #: (every signature showed up in the page's Usage tab), and indexing cost each
+    #: sign-up five rows and a queued task.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         abstract = True
 
