@@ -65,6 +65,9 @@ class CampaignCounter(models.Model):
     public_count = models.BigIntegerField(default=0)
     public_paper_tally = models.BigIntegerField(default=0)
     published_at = models.DateTimeField(null=True, blank=True)
+    #: Counted records that retention deleted (``retention/``): they stay in ``count``,
+    #: and ``heretostay_recount`` adds them to the rows it counts.
+    removed_by_retention = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("campaign counter")
@@ -77,13 +80,15 @@ class CampaignCounter(models.Model):
         return self.count + self.paper_tally
 
     @classmethod
-    def add(cls, campaign_key, count=0, paper_tally=0):
+    def add(cls, campaign_key, count=0, paper_tally=0, removed_by_retention=0):
         """Atomically add to a campaign's counters, creating the row on first use."""
         changes = {}
         if count:
             changes["count"] = F("count") + count
         if paper_tally:
             changes["paper_tally"] = F("paper_tally") + paper_tally
+        if removed_by_retention:
+            changes["removed_by_retention"] = F("removed_by_retention") + removed_by_retention
         if not changes:
             return
         if cls.objects.filter(pk=campaign_key).update(**changes):

@@ -7,6 +7,8 @@ learn who has signed or pledged; ``petitions.services.sign`` and
 ``pledges.services.pledge`` are thin uses of it.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,3 +68,28 @@ def save(record, *, counted, then=None):
         )
         return Recorded(existing, created=False)
     return Recorded(record, created=True)
+
+
+#: True inside ``kept_in_totals``: deleted records stay in their campaigns' counts.
+_KEPT_IN_TOTALS = ContextVar("heretostay_kept_in_totals", default=False)
+
+
+@contextmanager
+def kept_in_totals():
+    """Records deleted inside this block stay in their campaigns' totals.
+
+    Retention (``retention/services.py``) deletes supporter records without lowering the
+    totals: it adds them to ``CampaignCounter.removed_by_retention`` itself, so the
+    features' ``post_delete`` receivers must not take them off the count.
+    """
+    token = _KEPT_IN_TOTALS.set(True)
+    try:
+        yield
+    finally:
+        _KEPT_IN_TOTALS.reset(token)
+
+
+def deletion_uncounts():
+    """Whether a supporter record deleted now comes off its campaign's count (it does,
+    except inside ``kept_in_totals``)."""
+    return not _KEPT_IN_TOTALS.get()

@@ -1,4 +1,8 @@
-"""Rebuild campaign counters from the supporter tables (repair after manual SQL)."""
+"""Rebuild campaign counters from the supporter tables (repair after manual SQL).
+
+Records that retention deleted are no longer in the tables but still count: each
+counter keeps how many (``removed_by_retention``), and the recount adds them back.
+"""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -10,7 +14,10 @@ from heretostay_wagtail.pledges.models import Pledge
 
 
 class Command(BaseCommand):
-    help = "Recount every campaign counter from confirmed supporter records."
+    help = (
+        "Recount every campaign counter from confirmed supporter records (plus those "
+        "retention deleted, which still count)."
+    )
 
     def handle(self, *args, **options):
         totals = {}
@@ -23,7 +30,8 @@ class Command(BaseCommand):
                 totals[row["campaign_key"]] = totals.get(row["campaign_key"], 0) + row["n"]
         with transaction.atomic():
             for counter in CampaignCounter.objects.select_for_update():
-                counter.count = totals.pop(counter.campaign_key, 0)
+                in_tables = totals.pop(counter.campaign_key, 0)
+                counter.count = in_tables + counter.removed_by_retention
                 counter.save(update_fields=["count"])
             CampaignCounter.objects.bulk_create(
                 CampaignCounter(campaign_key=key, count=n) for key, n in totals.items()
