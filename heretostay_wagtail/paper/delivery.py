@@ -56,7 +56,9 @@ def storage():
 
 
 def signer_queryset(job):
-    qs = Signature.objects.filter(campaign_key=job.page.campaign_key)
+    """The signers a delivery lists: not those retention anonymized (no name left to
+    list; they stay in the petition's totals)."""
+    qs = Signature.objects.filter(campaign_key=job.page.campaign_key, anonymized_at__isnull=True)
     if job.only_confirmed:
         qs = qs.filter(confirmed_at__isnull=False)
     return qs

@@ -294,3 +294,18 @@ def test_signer_added_during_the_build_waits_for_the_next_pdf(
     pdf = delivery.read(job)
     assert_all_listed(job, pdf, scripts_of("latin", 30))
     assert "Late Signer" not in pdf_text(pdf)
+
+
+def test_anonymized_signers_are_not_listed(petition):
+    """Retention anonymized some signers: the PDF lists the others, and its cover counts
+    what it lists (no blank rows)."""
+    scripts = ["latin"] * 6
+    add_signers(petition, scripts)
+    Signature.objects.filter(email__in=["s1@example.org", "s4@example.org"]).update(
+        name="", email="", email_normalized="", anonymized_at=timezone.now()
+    )
+    job, pdf = build(petition)
+    assert job.status == "done", job.error
+    assert job.total_rows == 4
+    found = tags(TAG, pdf_text(pdf))
+    assert sorted(found) == [0, 2, 3, 5]
