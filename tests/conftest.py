@@ -120,12 +120,14 @@ def editor(django_user_model):
 
 @pytest.fixture
 def organizer(django_user_model):
-    """An organizer allowed to see, export and delete signatures."""
+    """An organizer allowed to see (with emails and phones), export and delete
+    signatures."""
     user = django_user_model.objects.create_user("organizer", "org@example.org", "pw")
     return grant(
         user,
         "wagtailadmin.access_admin",
         "heretostay.view_signature",
+        "heretostay.view_signature_contact",
         "heretostay.export_signature",
         "heretostay.delete_signature",
     )

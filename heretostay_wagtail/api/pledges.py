@@ -21,7 +21,7 @@ from wagtail.rich_text import expand_db_html
 
 from heretostay_wagtail.api import errors
 from heretostay_wagtail.api.base import PublicView, StaffView, filtered, get_or_404
-from heretostay_wagtail.api.exporting import SupporterExport, format_views
+from heretostay_wagtail.api.exporting import SupporterExport, format_views, with_contacts
 from heretostay_wagtail.api.fields import StrictCharField, StrictEmailField
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.petitions import (
@@ -31,9 +31,13 @@ from heretostay_wagtail.api.petitions import (
     campaigns_queryset,
     filter_campaigns,
 )
-from heretostay_wagtail.api.signatures import StrictSerializer
+from heretostay_wagtail.api.signatures import (
+    CONTACTS_HELP,
+    ContactsSerializerMixin,
+    StrictSerializer,
+)
 from heretostay_wagtail.api.throttles import PackageThrottle, PublicThrottle
-from heretostay_wagtail.core import audit
+from heretostay_wagtail.core import privacy
 from heretostay_wagtail.core.models import Source
 from heretostay_wagtail.core.privacy import client_ip
 from heretostay_wagtail.pledges import services as pledging
@@ -308,12 +312,27 @@ def _filters_for_log(query):
     return {k: v for k, v in query.items() if v is not None}
 
 
-class PledgerSerializer(serializers.ModelSerializer):
+def campaign_for_log(query):
+    """The pledge page the query names (audit entries are logged on it), else None."""
+    if query.get("campaign"):
+        return PledgePage.objects.filter(pk=query["campaign"]).first()
+    return None
+
+
+class PledgerSerializer(ContactsSerializerMixin, serializers.ModelSerializer):
     """A pledger with their personal data: staff only."""
 
     id = serializers.UUIDField(source="public_id")
     campaign = serializers.UUIDField(source="campaign_key")
-    phone = serializers.SerializerMethodField()
+    email = serializers.EmailField(
+        allow_null=True,
+        read_only=True,
+        help_text=CONTACTS_HELP.format(permission=privacy.contact_permission(Pledge)),
+    )
+    phone = serializers.SerializerMethodField(
+        help_text="E.164, or empty; "
+        + CONTACTS_HELP.format(permission=privacy.contact_permission(Pledge))
+    )
     roles = serializers.SerializerMethodField()
     languages = serializers.ListField(source="language_list", child=StrictCharField())
     availability = serializers.ListField(source="availability_list", child=StrictCharField())
@@ -341,7 +360,7 @@ class PledgerSerializer(serializers.ModelSerializer):
             "withdrawn_at",
         ]
 
-    def get_phone(self, pledge) -> str:
+    def get_phone(self, pledge) -> str | None:
         return pledge.phone.as_e164 if pledge.phone else ""
 
     def get_roles(self, pledge) -> list[str]:
@@ -362,30 +381,39 @@ class PledgerList(StaffView):
         tags=["pledges"],
     )
     def get(self, request):
-        """Needs the heretostay.view_pledge permission, like the admin roster. Each page read
-        is written to the audit log, as a download of personal data.
+        """Needs the heretostay.view_pledge permission, like the admin roster; emails and
+        phones are null without heretostay.view_pledge_contact. Each page read is written
+        to the audit log (heretostay.view: how many records, whether contacts were shown,
+        the filters; never whom).
         """
         query = self.query()
         queryset = filter_pledgers(query).order_by("-created_at", "-pk")
         page = self.paginate_queryset(queryset)
-        audit.log(
-            audit.default_instance(request.user),
-            "heretostay.download",
-            user=request.user,
-            model=Pledge._meta.label,
-            format="json",
-            filters={k: str(v) for k, v in _filters_for_log(query).items()},
+        privacy.log_view(
+            request.user,
+            Pledge,
+            records=len(page),
+            contacts=self.contacts,
+            filters=_filters_for_log(query),
+            instance=campaign_for_log(query),
             page=self.paginator.page.number,
-            rows=len(page),
+            via="api",
         )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @property
+    def contacts(self):
+        return privacy.can_see_contacts(self.request.user, Pledge)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "contacts": self.contacts}
 
 
 class PledgerExport(SupporterExport):
     """Streams every matching pledger; memory stays flat (``exports.py``)."""
 
     permission_classes = (IsAuthenticated, has_perm(EXPORT_PERMISSION))
-    query_serializer = PledgerQuery
+    query_serializer = with_contacts(PledgerQuery, Pledge)
     permission = EXPORT_PERMISSION
     filename = "pledgers"
 
@@ -397,6 +425,9 @@ class PledgerExport(SupporterExport):
 
     def filters_for_log(self, query):
         return _filters_for_log(query)
+
+    def audit_instance(self, query):
+        return campaign_for_log(query)
 
 
 PledgerExportCSV, PledgerExportNDJSON = format_views(

@@ -15,12 +15,12 @@ from rest_framework.response import Response
 
 from heretostay_wagtail.api import errors
 from heretostay_wagtail.api.base import PublicView, StaffView, filtered
-from heretostay_wagtail.api.exporting import SupporterExport, format_views
+from heretostay_wagtail.api.exporting import SupporterExport, format_views, with_contacts
 from heretostay_wagtail.api.fields import StrictCharField, StrictEmailField
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.petitions import ID_PARAMETER, get_petition
 from heretostay_wagtail.api.throttles import ConfirmThrottle, PublicThrottle, SignThrottle
-from heretostay_wagtail.core import audit, tokens
+from heretostay_wagtail.core import privacy, tokens
 from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.core.models import Source
 from heretostay_wagtail.core.privacy import client_ip
@@ -28,7 +28,7 @@ from heretostay_wagtail.petitions import services as signing
 from heretostay_wagtail.petitions.exports import COLUMNS as SIGNATURE_COLUMNS
 from heretostay_wagtail.petitions.filters import SignatureFilterSet
 from heretostay_wagtail.petitions.forms import SignatureForm
-from heretostay_wagtail.petitions.models import Signature
+from heretostay_wagtail.petitions.models import PetitionPage, Signature
 
 RECEIVED = _("Thank you! Your signature has been received.")
 RECEIVED_CONFIRM = _(
@@ -184,13 +184,39 @@ class PetitionRefSerializer(serializers.Serializer):
     title = StrictCharField()
 
 
-class SignatureSerializer(serializers.ModelSerializer):
+CONTACTS_HELP = "null without the {permission} permission."
+
+
+class ContactsSerializerMixin:
+    """Emails and phones only for users with the model's contact permission: the view puts
+    ``contacts`` in the serializer's context; without it both are null (never a masked
+    value, which a program could take for an address)."""
+
+    contact_fields = ("email", "phone")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("contacts", False):
+            for name in self.contact_fields:
+                data[name] = None
+        return data
+
+
+class SignatureSerializer(ContactsSerializerMixin, serializers.ModelSerializer):
     """A signature with its personal data: staff only."""
 
     id = serializers.UUIDField(source="public_id")
     campaign = serializers.UUIDField(source="campaign_key")
     petition = PetitionRefSerializer(source="page", allow_null=True)
-    phone = serializers.SerializerMethodField()
+    email = serializers.EmailField(
+        allow_null=True,
+        read_only=True,
+        help_text=CONTACTS_HELP.format(permission=privacy.contact_permission(Signature)),
+    )
+    phone = serializers.SerializerMethodField(
+        help_text="E.164, or empty; "
+        + CONTACTS_HELP.format(permission=privacy.contact_permission(Signature))
+    )
 
     class Meta:
         model = Signature
@@ -213,7 +239,7 @@ class SignatureSerializer(serializers.ModelSerializer):
             "consent_given_at",
         ]
 
-    def get_phone(self, signature) -> str:
+    def get_phone(self, signature) -> str | None:
         return signature.phone.as_e164 if signature.phone else ""
 
 
@@ -242,6 +268,16 @@ def _filters_for_log(query):
     return {k: v for k, v in query.items() if v is not None}
 
 
+def campaign_for_log(query):
+    """The petition's page when the query names one campaign (audit entries are logged
+    on it), else None."""
+    if query.get("petition"):
+        return PetitionPage.objects.filter(pk=query["petition"]).first()
+    if query.get("campaign"):
+        return privacy.campaign_page(PetitionPage, query["campaign"])
+    return None
+
+
 class SignatureList(StaffView):
     paginated = True
     permission_classes = (IsAuthenticated, has_perm("heretostay.view_signature"))
@@ -259,34 +295,44 @@ class SignatureList(StaffView):
         tags=["signatures"],
     )
     def get(self, request):
-        """Needs the heretostay.view_signature permission. Each page read is written to the
-        audit log, as a download of personal data.
+        """Needs the heretostay.view_signature permission; emails and phones are null
+        without heretostay.view_signature_contact. Each page read is written to the audit
+        log (heretostay.view: how many records, whether contacts were shown, the filters;
+        never whom).
         """
         query = self.query()
         queryset = filter_signatures(query).order_by("-created_at", "-pk")
         page = self.paginate_queryset(queryset)
-        self.audit(request, query, self.paginator, page)
+        self.audit(request, query, self.paginator, page, contacts=self.contacts)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
+    @property
+    def contacts(self):
+        return privacy.can_see_contacts(self.request.user, Signature)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "contacts": self.contacts}
+
     @staticmethod
-    def audit(request, query, paginator, page):
-        """Reading supporters through the API is a download of personal data."""
-        audit.log(
-            audit.default_instance(request.user),
-            "heretostay.download",
-            user=request.user,
-            model=Signature._meta.label,
-            format="json",
-            filters={k: str(v) for k, v in _filters_for_log(query).items()},
+    def audit(request, query, paginator, page, contacts=True):
+        """One ``heretostay.view`` entry per page of signatures read through the API
+        (OSDI's people, which always carry their contacts, too)."""
+        privacy.log_view(
+            request.user,
+            Signature,
+            records=len(page),
+            contacts=contacts,
+            filters=_filters_for_log(query),
+            instance=campaign_for_log(query),
             page=paginator.page.number,
-            rows=len(page),
+            via="api",
         )
 
 
 class SignatureExport(SupporterExport):
     """Streams every matching signature; memory stays flat (``exports.py``)."""
 
-    query_serializer = SignatureQuery
+    query_serializer = with_contacts(SignatureQuery, Signature)
     permission = "heretostay.export_signature"
     filename = "signatures"
 
@@ -298,6 +344,9 @@ class SignatureExport(SupporterExport):
 
     def filters_for_log(self, query):
         return _filters_for_log(query)
+
+    def audit_instance(self, query):
+        return campaign_for_log(query)
 
 
 SignatureExportCSV, SignatureExportNDJSON = format_views(

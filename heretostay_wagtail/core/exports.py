@@ -17,6 +17,12 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
 
+# The audit log's redaction of free-text searches lives with the other personal-data
+# helpers; its names stay importable from here.
+from heretostay_wagtail.core.privacy import REDACTED as REDACTED
+from heretostay_wagtail.core.privacy import REDACTED_FILTERS as REDACTED_FILTERS
+from heretostay_wagtail.core.privacy import filters_for_audit
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 CHUNK_SIZE = 2000
 
@@ -51,6 +57,19 @@ class Column:
     display: Callable[[Any], Any] | None = None
     #: The model field the listing sorts by.
     sort_key: str | None = None
+    #: Set on contact columns (email, phone): how listings and inspect views show the
+    #: value to users without the model's contact permission (``privacy.mask_email``...).
+    #: Exports leave contact columns out for them, and for anyone who asks.
+    mask: Callable[[Any], Any] | None = None
+
+    @property
+    def contact(self):
+        return self.mask is not None
+
+
+def without_contacts(columns):
+    """``columns`` less the contact ones (email, phone)."""
+    return [column for column in columns if not column.contact]
 
 
 def _plain(value):
@@ -143,26 +162,35 @@ def response(queryset, columns, fmt, filename):
     return resp
 
 
-#: Filters whose values are typed free text (a name, email or phone searched for): the
-#: audit log notes that a search narrowed the export, never what was searched.
-REDACTED_FILTERS = frozenset({"q", "search"})
-REDACTED = "[search]"
-
-
 def export_supporters(
-    user, queryset, fmt, *, permission, columns, filename, filters=None, instance=None
+    user,
+    queryset,
+    fmt,
+    *,
+    permission,
+    columns,
+    filename,
+    filters=None,
+    instance=None,
+    contacts=True,
 ):
     """Check ``permission``, write the audit-log entry, and stream the export.
 
     The single gate for every export of personal data (admin and API alike). Raises
-    ``PermissionDenied`` when the user lacks the permission.
+    ``PermissionDenied`` when the user lacks the permission. Contact columns (email,
+    phone) are left out when ``contacts`` is false, and always for a user without the
+    model's contact permission (``privacy.contact_permission``); the audit entry says
+    whether they were included.
     """
     from django.core.exceptions import PermissionDenied
 
-    from heretostay_wagtail.core import audit
+    from heretostay_wagtail.core import audit, privacy
 
     if not user.has_perm(permission):
         raise PermissionDenied
+    contacts = bool(contacts) and privacy.can_see_contacts(user, queryset.model)
+    if not contacts:
+        columns = without_contacts(columns)
     if instance is None:
         instance = audit.default_instance(user)
     audit.log(
@@ -171,9 +199,8 @@ def export_supporters(
         user=user,
         model=queryset.model._meta.label,
         format=fmt,
-        filters={
-            k: REDACTED if k in REDACTED_FILTERS else str(v) for k, v in (filters or {}).items()
-        },
+        filters=filters_for_audit(filters),
         rows=queryset.count(),
+        contacts=contacts,
     )
     return response(queryset, columns, fmt, filename)

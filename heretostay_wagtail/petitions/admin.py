@@ -1,25 +1,25 @@
-"""The signatures listing in the Wagtail admin: filter, search, export, delete.
+"""The signatures listing in the Wagtail admin: filter, search, inspect, export, delete.
 
 Built on Wagtail's ``ModelViewSet`` so it looks and behaves like the rest of the admin,
-with three changes: it is read-only (signatures are created only by ``services.sign``;
-``core.admin.SupporterPermissionPolicy`` refuses add and change),
-exports go through ``exports.export_supporters`` (permission, audit log, streaming,
-formula neutralization) instead of Wagtail's in-memory spreadsheet export, and deletions
-are written to the audit log.
+with these changes: it is read-only (signatures are created only by ``services.sign``;
+``core.admin.SupporterPermissionPolicy`` refuses add and change); emails and phones are
+masked for users without ``heretostay.view_signature_contact``; every listing page and
+inspected signature is written to the audit log (``core/admin.py``); exports go through
+``exports.export_supporters`` (permission, contacts, audit log, streaming, formula
+neutralization) instead of Wagtail's in-memory spreadsheet export; and deletions are
+written to the audit log.
 """
 
 from django.db import transaction
-from django.http import HttpResponseBadRequest
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import ListingButton
-from wagtail.models import Locale
 
-from heretostay_wagtail.core import audit, exports
+from heretostay_wagtail.core import audit, privacy
 from heretostay_wagtail.core.admin import (
     SupporterIndexView,
+    SupporterInspectView,
     SupporterViewSet,
     listing_columns,
     register_supporter_policy,
@@ -34,82 +34,26 @@ VIEW_PERMISSION = "heretostay.view_signature"
 
 def petition_for_campaign(campaign_key):
     """The default-language page of a campaign (or any translation), for audit entries."""
-    pages = PetitionPage.objects.filter(translation_key=campaign_key)
-    return pages.filter(locale=Locale.get_default()).first() or pages.first()
-
-
-def _describe(value):
-    """A filter value as the audit log should show it (date ranges are slices)."""
-    if isinstance(value, slice):
-        return f"{value.start or ''}..{value.stop or ''}"
-    return value
+    return privacy.campaign_page(PetitionPage, campaign_key)
 
 
 class SignatureIndexView(SupporterIndexView):
     any_permission_required = ["view"]
+    export_columns = SIGNATURE_COLUMNS
+    export_permission = EXPORT_PERMISSION
+    export_filename = "signatures"
+    campaign_filter = "petition"
+    campaign_page_model = PetitionPage
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("page")
 
-    @cached_property
-    def show_export_buttons(self):
-        return False  # Wagtail's own export is replaced by ours (signatures_results.html)
 
-    @cached_property
-    def can_export(self):
-        return self.request.user.has_perm(EXPORT_PERMISSION)
+class SignatureInspectView(SupporterInspectView):
+    export_columns = SIGNATURE_COLUMNS
 
-    @property
-    def csv_export_url(self):
-        return self.get_export_url("csv")
-
-    @property
-    def xlsx_export_url(self):
-        return self.get_export_url("xlsx")
-
-    def get_export_url(self, format):
-        params = self.request.GET.copy()
-        params.pop(self.page_kwarg, None)
-        params.pop("_w_filter_fragment", None)
-        params["export"] = format
-        return self.index_url + "?" + params.urlencode()
-
-    def get(self, request, *args, **kwargs):
-        if not self.is_export:
-            return super().get(request, *args, **kwargs)
-        if self.filters is not None and not self.filters.is_valid():
-            # Never fall back to exporting everyone because a filter was mistyped.
-            return HttpResponseBadRequest(_("The export filters are not valid."))
-        return self.export(self.request.GET["export"])
-
-    def export(self, fmt):
-        """Stream every matching signature through the shared permission + audit gate."""
-        applied = {}
-        if self.filters is not None:
-            applied = {
-                name: _describe(value)
-                for name, value in self.filters.form.cleaned_data.items()
-                if name in self.filters.form.changed_data and value not in (None, "")
-            }
-        if self.search_query:
-            applied["q"] = self.search_query
-        instance = None
-        if applied.get("petition"):
-            instance = petition_for_campaign(applied["petition"])
-        return exports.export_supporters(
-            self.request.user,
-            self.get_queryset(),
-            fmt,
-            permission=EXPORT_PERMISSION,
-            columns=SIGNATURE_COLUMNS,
-            filename="signatures",
-            filters=applied,
-            instance=instance,
-        )
-
-
-class SignatureInspectView(generic.InspectView):
-    any_permission_required = ["view"]
+    def get_audit_instance(self):
+        return self.object.page or petition_for_campaign(self.object.campaign_key)
 
 
 class SignatureDeleteView(generic.DeleteView):

@@ -1,9 +1,12 @@
 """What a signature exports, and which of it the admin listing shows: one definition for
-the admin listing, the CSV/XLSX export and the API export."""
+the admin listing, the CSV/XLSX export and the API export. The contact columns (those
+with a ``mask``: email, phone) are masked in the admin for users without
+``heretostay.view_signature_contact`` and left out of their exports."""
 
 from django.utils.translation import gettext_lazy as _
 
 from heretostay_wagtail.core.exports import Column
+from heretostay_wagtail.core.privacy import mask_email, mask_phone
 
 COLUMNS = [
     Column("id", _("ID"), lambda s: s.public_id),
@@ -11,9 +14,9 @@ COLUMNS = [
     Column("petition", _("Petition"), lambda s: s.page.title if s.page_id else "", listing="text"),
     Column("language", _("Language"), lambda s: s.language, listing="text"),
     Column("name", _("Name"), lambda s: s.name, listing="title"),
-    Column("email", _("Email"), lambda s: s.email, listing="text"),
+    Column("email", _("Email"), lambda s: s.email, listing="text", mask=mask_email),
     Column("postal_code", _("Postal code"), lambda s: s.postal_code),
-    Column("phone", _("Phone"), lambda s: s.phone.as_e164 if s.phone else ""),
+    Column("phone", _("Phone"), lambda s: s.phone.as_e164 if s.phone else "", mask=mask_phone),
     Column("comment", _("Comment"), lambda s: s.comment),
     Column(
         "source",

@@ -1,10 +1,14 @@
 """Admin for the rapid-response network: roles, the roster, and alerts.
 
-Alerts follow draft -> verified -> sent; the views below only call the service in
+The roster masks emails and phones for users without ``heretostay.view_pledge_contact``
+and writes one audit entry per page or pledger viewed (``core/admin.py``). Alerts follow
+draft -> verified -> sent; the views below only call the service in
 ``heretostay_wagtail.pledges.alerts``, which enforces the two-person rule and idempotent dispatch.
 """
 
 from django.contrib.admin.utils import quote
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -26,11 +30,14 @@ from wagtail.admin.widgets.button import HeaderButton, ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from heretostay_wagtail.core import audit, exports
+from heretostay_wagtail.core import audit, exports, privacy
 from heretostay_wagtail.core.admin import (
+    SupporterIndexView,
+    SupporterInspectView,
     SupporterViewSet,
     listing_columns,
     register_supporter_policy,
+    wants_contacts,
 )
 from heretostay_wagtail.pledges import alerts
 from heretostay_wagtail.pledges.exports import COLUMNS as PLEDGER_COLUMNS
@@ -65,36 +72,33 @@ register_snippet(VolunteerRoleViewSet)
 # -- Roster ---------------------------------------------------------------------------
 
 
-class RosterIndexView(IndexView):
+class RosterIndexView(SupporterIndexView):
+    export_columns = PLEDGER_COLUMNS
+    export_permission = EXPORT_PERMISSION
+    export_filename = "pledgers"
+    campaign_filter = "campaign"
+    campaign_page_model = PledgePage
+
     def get_base_queryset(self):
         return super().get_base_queryset().prefetch_related("roles")
 
     @cached_property
     def header_buttons(self):
-        buttons = []
+        # The export links come with the results (roster_results.html), so they follow
+        # filters and search changed in place.
         query = self.request.GET.urlencode()
         suffix = f"?{query}" if query else ""
-        buttons.append(
+        return [
             HeaderButton(
                 _("Counts by area and role"),
                 url=reverse(roster_viewset.get_url_name("summary")) + suffix,
                 icon_name="table",
             )
-        )
-        if self.request.user.has_perm(EXPORT_PERMISSION):
-            for fmt in (exports.CSV, exports.XLSX):
-                params = self.request.GET.copy()
-                params["format"] = fmt
-                buttons.append(
-                    HeaderButton(
-                        _("Export %(format)s") % {"format": fmt.upper()},
-                        url=reverse(roster_viewset.get_url_name("export"))
-                        + "?"
-                        + params.urlencode(),
-                        icon_name="download",
-                    )
-                )
-        return buttons
+        ]
+
+
+class RosterInspectView(SupporterInspectView):
+    export_columns = PLEDGER_COLUMNS
 
 
 class RosterEditView(EditView):
@@ -162,10 +166,15 @@ class RosterSummaryView(RosterPermissionMixin, WagtailAdminTemplateMixin, View):
 
 
 def export_roster(request):
+    """The roster's filters (not its search) as CSV or XLSX: ``?format=`` and, to leave out
+    emails and phones, ``contacts=0``. The roster's own links use the listing's
+    ``?export=``, which follows the search too."""
     queryset, filters = filtered_roster(request)
     fmt = request.GET.get("format", exports.CSV)
     if fmt not in (exports.CSV, exports.XLSX):
         raise Http404
+    applied = {k: v for k, v in request.GET.items() if k not in ("format", "contacts")}
+    campaign = filters.form.cleaned_data.get("campaign") if filters.is_valid() else None
     return exports.export_supporters(
         request.user,
         queryset.prefetch_related("roles").order_by("pk"),
@@ -173,7 +182,9 @@ def export_roster(request):
         permission=EXPORT_PERMISSION,
         columns=PLEDGER_COLUMNS,
         filename="pledgers",
-        filters={k: v for k, v in request.GET.items() if k != "format"},
+        filters=applied,
+        instance=privacy.campaign_page(PledgePage, campaign) if campaign else None,
+        contacts=wants_contacts(request.GET.get("contacts")),
     )
 
 
@@ -188,6 +199,7 @@ class RosterViewSet(SupporterViewSet):
     url_prefix = "heretostay/roster"
     name = "heretostay_roster"
     index_view_class = RosterIndexView
+    inspect_view_class = RosterInspectView
     edit_view_class = RosterEditView
     delete_view_class = RosterDeleteView
     inspect_view_fields_exclude = ["ip_hash", "email_normalized", "area_normalized"]
@@ -197,6 +209,7 @@ class RosterViewSet(SupporterViewSet):
     search_fields = ["name", "email", "area"]
     list_per_page = 50
     list_display = listing_columns(PLEDGER_COLUMNS)
+    index_results_template_name = "heretostay/admin/roster_results.html"
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
@@ -334,6 +347,10 @@ class AlertSendView(AlertViewMixin, View):
 
 
 class AlertDeliveriesView(AlertViewMixin, View):
+    """The delivery log: pledgers' names (with ``view_pledge``) and each failure's reason,
+    whose email addresses and phone numbers (a provider's error often quotes them) are
+    masked without ``view_pledge_contact``. A page showing names is audit-logged."""
+
     template_name = "heretostay/admin/alert_deliveries.html"
     page_title = _("Delivery log")
 
@@ -343,12 +360,31 @@ class AlertDeliveriesView(AlertViewMixin, View):
         if status:
             deliveries = deliveries.filter(status=status)
         page = Paginator(deliveries, 100).get_page(request.GET.get("p"))
+        show_names = request.user.has_perm("heretostay.view_pledge")
+        show_contacts = privacy.can_see_contacts(request.user, Pledge)
+        rows = list(page)
+        for delivery in rows:
+            delivery.shown_error = (
+                delivery.error if show_contacts else privacy.redact_contacts(delivery.error)
+            )
+        if show_names or show_contacts:
+            privacy.log_view(
+                request.user,
+                AlertDelivery,
+                records=len(rows),
+                contacts=show_contacts,
+                filters={"status": status} if status else {},
+                instance=self.alert.page,
+                page=page.number,
+                via="admin",
+            )
         return self.render_to_response(
             self.get_context_data(
                 page_obj=page,
+                deliveries=rows,
                 status=status,
                 statuses=AlertDelivery._meta.get_field("status").choices,
-                show_names=request.user.has_perm("heretostay.view_pledge"),
+                show_names=show_names,
             )
         )
 
@@ -381,6 +417,11 @@ class AlertViewSet(ModelViewSet):
             path("<int:pk>/send/", AlertSendView.as_view(), name="send"),
             path("<int:pk>/deliveries/", AlertDeliveriesView.as_view(), name="deliveries"),
         ]
+
+    def get_permissions_to_register(self):
+        """All of the alert's permissions: ``view_alert`` too, which opens the alert's
+        own detail and delivery screens (Wagtail offers it only with an inspect view)."""
+        return Permission.objects.filter(content_type=ContentType.objects.get_for_model(self.model))
 
 
 alert_viewset = AlertViewSet()

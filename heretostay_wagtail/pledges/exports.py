@@ -1,18 +1,20 @@
 """What a pledger exports (roles and languages as stable codes), and which of it the admin
 roster shows (as names): one definition for the roster, the CSV/XLSX export and the API
-export."""
+export. The contact columns (those with a ``mask``: email, phone) are masked in the admin
+for users without ``heretostay.view_pledge_contact`` and left out of their exports."""
 
 from django.utils.translation import gettext_lazy as _
 
 from heretostay_wagtail.core.exports import Column
+from heretostay_wagtail.core.privacy import mask_email, mask_phone
 
 COLUMNS = [
     Column("id", _("ID"), lambda p: p.public_id),
     Column("campaign", _("Campaign"), lambda p: p.campaign_key),
     Column("language", _("Language"), lambda p: p.language),
     Column("name", _("Name"), lambda p: p.name, listing="title"),
-    Column("email", _("Email"), lambda p: p.email),
-    Column("phone", _("Phone"), lambda p: p.phone.as_e164 if p.phone else ""),
+    Column("email", _("Email"), lambda p: p.email, mask=mask_email),
+    Column("phone", _("Phone"), lambda p: p.phone.as_e164 if p.phone else "", mask=mask_phone),
     Column(
         "area",
         _("Postal code or neighborhood"),

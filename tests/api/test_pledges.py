@@ -239,7 +239,14 @@ def roster_viewer(django_user_model):
 @pytest.fixture
 def roster_exporter(django_user_model):
     user = django_user_model.objects.create_user("rosterexp", "re@example.org", "pw")
-    return token_client(grant(user, "heretostay.view_pledge", "heretostay.export_pledge"))
+    return token_client(
+        grant(
+            user,
+            "heretostay.view_pledge",
+            "heretostay.view_pledge_contact",
+            "heretostay.export_pledge",
+        )
+    )
 
 
 def test_roster_needs_the_admins_permission(api, editor_api, roster_viewer, pledged):
@@ -248,8 +255,9 @@ def test_roster_needs_the_admins_permission(api, editor_api, roster_viewer, pled
     response = roster_viewer.get(PLEDGERS)
     assert response.status_code == 200
     assert response.json()["count"] == 2
-    entry = ModelLogEntry.objects.get(action="heretostay.download")
-    assert entry.data["model"] == "heretostay.Pledge" and entry.data["rows"] == 2
+    entry = ModelLogEntry.objects.get(action="heretostay.view")
+    assert entry.data["model"] == "heretostay.Pledge" and entry.data["records"] == 2
+    assert entry.data["contacts"] is False
 
 
 def test_roster_filters_like_the_admin(roster_viewer, pledged):

@@ -62,7 +62,7 @@ def test_authenticated_without_permission_gets_403(editor_api, signed, url):
     response = editor_api.get(url)
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
-    assert not audit_entries("heretostay.export") and not audit_entries("heretostay.download")
+    assert not audit_entries("heretostay.export") and not audit_entries("heretostay.view")
 
 
 def test_list_with_view_permission_is_audited(viewer_api, signed):
@@ -70,12 +70,22 @@ def test_list_with_view_permission_is_audited(viewer_api, signed):
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 2
+    # Without heretostay.view_signature_contact, emails and phones are null.
+    assert {(s["email"], s["phone"]) for s in body["results"]} == {(None, None)}
+    rosa = next(s for s in body["results"] if s["source"] == "api")
+    assert rosa["name"] == SIGNER["name"] and rosa["petition"]["id"] == signed.pk
+    [entry] = audit_entries("heretostay.view")
+    assert entry.data["records"] == 2 and entry.data["contacts"] is False
+    assert entry.user.username == "viewer"
+
+
+def test_list_with_contact_permission_shows_contacts(organizer_api, signed):
+    body = organizer_api.get(LIST).json()
     assert {s["email"] for s in body["results"]} == {"rosa.signer@example.org", "paper@example.org"}
     rosa = next(s for s in body["results"] if s["source"] == "api")
-    assert rosa["phone"] == "+12175550142" and rosa["petition"]["id"] == signed.pk
-    [entry] = audit_entries("heretostay.download")
-    assert entry.data["rows"] == 2 and entry.data["format"] == "json"
-    assert entry.user.username == "viewer"
+    assert rosa["phone"] == "+12175550142"
+    [entry] = audit_entries("heretostay.view")
+    assert entry.data["records"] == 2 and entry.data["contacts"] is True
 
 
 def test_view_permission_is_not_enough_to_export(viewer_api, signed):

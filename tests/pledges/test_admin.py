@@ -103,7 +103,7 @@ def test_export_needs_permission_streams_neutralized_csv_and_is_audited(
     # Wagtail answers PermissionDenied in the admin with a redirect to the dashboard.
     assert denied.status_code == 302 and denied["Location"] == "/admin/"
     assert not ModelLogEntry.objects.filter(action="heretostay.export").exists()
-    grant(coordinator, "heretostay.export_pledge")
+    grant(coordinator, "heretostay.export_pledge", "heretostay.view_pledge_contact")
     client.force_login(coordinator)
     response = client.get(roster_url("export"), {"format": "csv", "role": roles["driver"].code})
     assert response.status_code == 200 and response.streaming
