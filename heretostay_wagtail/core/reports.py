@@ -165,6 +165,7 @@ DETAIL_LABELS = {
     "filters": _("Filters"),
     "contacts": _("Contacts shown"),
     "page": _("Page of results"),
+    "via": _("Through"),
     "method": _("Method"),
     "sheet_code": _("Sheet"),
     "added": _("Added"),

@@ -259,6 +259,10 @@ class AlertEditView(EditView):
 
 
 class AlertIndexView(IndexView):
+    #: Whoever may verify or send an alert must find it: the list (and the menu item) opens
+    #: for any alert permission, as the alert's own screens and the API do.
+    any_permission_required = ["add", "change", "delete", "view", "verify", "send"]
+
     def get_edit_url(self, instance):
         return reverse(alert_viewset.get_url_name("detail"), args=[quote(instance.pk)])
 
