@@ -22,10 +22,9 @@ from rest_framework.response import Response
 from wagtail.models import Locale
 
 from heretostay_wagtail.api import errors
-from heretostay_wagtail.api.base import StaffView, get_or_404
+from heretostay_wagtail.api.base import StaffView, StrictSerializer, get_or_404
 from heretostay_wagtail.api.fields import StrictCharField
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
-from heretostay_wagtail.api.signatures import StrictSerializer
 from heretostay_wagtail.pledges import alerts
 from heretostay_wagtail.pledges.filters import default_roles
 from heretostay_wagtail.pledges.forms import AlertForm

@@ -12,7 +12,8 @@ import io
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import exceptions, generics
+from drf_spectacular.plumbing import force_instance, is_list_serializer, is_serializer
+from rest_framework import exceptions, generics, serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import NotFound
 from rest_framework.metadata import SimpleMetadata
@@ -23,6 +24,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 
 from heretostay_wagtail.api import errors
+from heretostay_wagtail.api.fields import StrictStringMixin
 from heretostay_wagtail.api.throttles import PublicThrottle, StaffThrottle
 from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.core.filters import parse_id
@@ -89,6 +91,10 @@ class LimitedJSONParser(JSONParser):
         return parsed
 
 
+#: The largest ``page`` and ``page_size`` the views read (``parse_query``).
+MAX_PAGE_NUMBER = 10**9 - 1
+
+
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
 
@@ -98,18 +104,90 @@ class Pagination(PageNumberPagination):
         return super().get_page_size(request)
 
     def get_schema_operation_parameters(self, view):
-        """As the view checks them (``parse_query``): whole numbers from 1, so the schema
-        does not offer ``page=0`` that the server refuses. A ``page_size`` above the
-        maximum is accepted and capped, so the schema gives no maximum but says so."""
+        """As the view checks them (``parse_query``): whole numbers from 1 to
+        ``MAX_PAGE_NUMBER``, so the schema offers neither ``page=0`` nor a number too large
+        to be a page, both of which the server refuses. A ``page_size`` above the API's
+        maximum is accepted and capped, as its description says."""
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
-            parameter["schema"]["minimum"] = 1
+            parameter["schema"].update(minimum=1, maximum=MAX_PAGE_NUMBER)
             if parameter["name"] == self.page_size_query_param:
                 parameter["description"] = (
                     f"Results per page (default {get_setting('API_PAGE_SIZE')}; larger "
                     f"values are capped at {get_setting('API_MAX_PAGE_SIZE')})."
                 )
         return parameters
+
+
+class StrictSerializer(serializers.Serializer):
+    """Unknown fields are refused, so a typo is an error, not silently dropped."""
+
+    # The docstring is the schema's description of the requests without their own;
+    # ``APISchema`` adds ``additionalProperties: false`` to them.
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {str(key)[:100]: [errors.UNKNOWN_FIELD] for key in unknown[:20]}
+                )
+        return super().to_internal_value(data)
+
+
+class APISchema(AutoSchema):
+    """drf-spectacular's schema, saying what the serializers check beyond it:
+
+    * a ``StrictSerializer`` refuses unknown keys: ``additionalProperties: false``;
+    * a nested list (``many=True``) with ``allow_empty=False``, ``min_length`` or
+      ``max_length``: ``minItems`` and ``maxItems`` (drf-spectacular reads these of
+      ``ListField`` only);
+    * text fields of ``fields.py`` refuse NUL characters, and text that is only
+      whitespace where a value is required: their ``schema_pattern`` (requests only,
+      like drf-spectacular's own ``minLength``).
+    """
+
+    _direction = None
+
+    def _map_basic_serializer(self, serializer, direction):
+        outer, self._direction = self._direction, direction
+        try:
+            schema = super()._map_basic_serializer(serializer, direction)
+        finally:
+            self._direction = outer
+        if direction == "request" and isinstance(serializer, StrictSerializer):
+            schema["additionalProperties"] = False
+        return schema
+
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        """A body whose every alternative (``anyOf``) requires a field is required too:
+        drf-spectacular looks only at the top-level ``required``."""
+        schema, required = super()._get_request_for_media_type(serializer, direction)
+        if not required and is_serializer(serializer) and not is_list_serializer(serializer):
+            component = self.resolve_serializer(force_instance(serializer), direction)
+            alternatives = component.schema.get("anyOf") if component else None
+            required = bool(alternatives) and all(a.get("required") for a in alternatives)
+        return schema, required
+
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        if schema.get("type") == "array" and isinstance(
+            field, serializers.ListSerializer | serializers.ListField
+        ):
+            least = max(0 if field.allow_empty else 1, field.min_length or 0)
+            if least:
+                schema["minItems"] = max(schema.get("minItems", 0), least)
+            if field.max_length is not None:
+                schema["maxItems"] = min(schema.get("maxItems", field.max_length), field.max_length)
+        pattern = getattr(field, "schema_pattern", None)
+        if (
+            isinstance(field, StrictStringMixin)
+            and pattern
+            and self._direction == "request"
+            and schema.get("type") == "string"
+            and "pattern" not in schema
+        ):
+            schema["pattern"] = pattern
 
 
 def request_language(request):
@@ -128,7 +206,7 @@ class APIMixin:
     versioning_class = None
     pagination_class = Pagination
     filter_backends = ()
-    schema = AutoSchema()
+    schema = APISchema()
 
     #: Query parameters this view accepts (a Serializer class); others are a 400.
     query_serializer = None
@@ -187,7 +265,7 @@ def parse_query(request, serializer_class, *, paginated=True):
     if paginated:
         for name in ("page", "page_size"):
             value = request.query_params.get(name)
-            if value is not None and parse_id(value, limit=10**9) is None:
+            if value is not None and parse_id(value, limit=MAX_PAGE_NUMBER + 1) is None:
                 raise exceptions.ValidationError({name: [errors.POSITIVE_INTEGER]})
     if serializer is None:
         return {}

@@ -6,15 +6,20 @@ admin screen and ``manage.py heretostay_erase``). Answers counts, never names.
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
 from heretostay_wagtail.api import errors
-from heretostay_wagtail.api.base import StaffView
-from heretostay_wagtail.api.fields import StrictCharField
+from heretostay_wagtail.api.base import StaffView, StrictSerializer
+from heretostay_wagtail.api.fields import (
+    NOT_BLANK,
+    StrictBooleanField,
+    StrictCharField,
+    StrictEmailField,
+)
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
-from heretostay_wagtail.api.signatures import StrictSerializer
 from heretostay_wagtail.erasure import services
 from heretostay_wagtail.erasure.forms import ErasureForm
 
@@ -29,13 +34,30 @@ class StorageFailed(exceptions.APIException):
 
 
 class ErasureRequestSerializer(StrictSerializer):
-    email = StrictCharField(required=False, allow_blank=True, max_length=254)
+    """An email, a phone or both."""
+
+    email = StrictEmailField(required=False, allow_blank=True, max_length=254)
     phone = StrictCharField(required=False, allow_blank=True, max_length=40)
-    dry_run = serializers.BooleanField(
+    dry_run = StrictBooleanField(
         required=False,
         default=True,
         help_text="True (the default) only counts; false erases.",
     )
+
+
+class ErasureRequestSchema(OpenApiSerializerExtension):
+    """The form wants an email or a phone (``ErasureForm.clean``): the schema says so."""
+
+    target_class = ErasureRequestSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            schema["anyOf"] = [
+                {"required": ["email"], "properties": {"email": {"minLength": 1}}},
+                {"required": ["phone"], "properties": {"phone": {"pattern": NOT_BLANK}}},
+            ]
+        return schema
 
 
 class ErasureCountsSerializer(serializers.Serializer):

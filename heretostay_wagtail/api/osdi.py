@@ -21,7 +21,12 @@ from heretostay_wagtail.api.base import (
     PublicView,
     StaffView,
 )
-from heretostay_wagtail.api.fields import StrictCharField, StrictEmailField
+from heretostay_wagtail.api.fields import (
+    PostalCodeField,
+    StrictCharField,
+    StrictEmailField,
+    SupporterTextField,
+)
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.petitions import (
     ID_PARAMETER,
@@ -38,7 +43,9 @@ from heretostay_wagtail.api.signatures import (
     validate_with_form,
 )
 from heretostay_wagtail.api.throttles import PublicThrottle, SignThrottle
+from heretostay_wagtail.core import privacy
 from heretostay_wagtail.core.conf import get_setting
+from heretostay_wagtail.petitions.models import Signature
 
 ORIGIN_SYSTEM = "heretostay-wagtail"
 CURIES = [
@@ -165,21 +172,30 @@ class OSDISignature(serializers.Serializer):
     _embedded = serializers.DictField(child=OSDIPerson(), help_text="osdi:person")
 
 
-def signature_data(signature, request, petition):
+def signature_data(signature, request, petition, contacts=True):
+    """One signature as OSDI; without ``contacts`` (the reader lacks the contact
+    permission) its person has no email address nor phone number, as the staff lists give
+    them as null."""
     given, family = split_name(signature.name)
     when = serializers.DateTimeField().to_representation
     person = {
         "given_name": given,
         "family_name": family,
-        "email_addresses": [
-            {
-                "address": signature.email,
-                "primary": True,
-                "status": "subscribed" if signature.opted_in else "unsubscribed",
-            }
-        ],
+        "email_addresses": (
+            [
+                {
+                    "address": signature.email,
+                    "primary": True,
+                    "status": "subscribed" if signature.opted_in else "unsubscribed",
+                }
+            ]
+            if contacts
+            else []
+        ),
         "phone_numbers": (
-            [{"number": signature.phone.as_e164, "primary": True}] if signature.phone else []
+            [{"number": signature.phone.as_e164, "primary": True}]
+            if contacts and signature.phone
+            else []
         ),
         "postal_addresses": (
             [{"postal_code": signature.postal_code, "primary": True}]
@@ -266,12 +282,12 @@ class PhoneNumberIn(serializers.Serializer):
 
 
 class PostalAddressIn(serializers.Serializer):
-    postal_code = StrictCharField(trim_whitespace=False, allow_blank=True)
+    postal_code = PostalCodeField(trim_whitespace=False, allow_blank=True)
 
 
 class PersonIn(serializers.Serializer):
-    given_name = StrictCharField(trim_whitespace=False, allow_blank=True)
-    family_name = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
+    given_name = SupporterTextField(trim_whitespace=False, allow_blank=True)
+    family_name = SupporterTextField(required=False, trim_whitespace=False, allow_blank=True)
     email_addresses = EmailAddressIn(many=True, allow_empty=False, max_length=5)
     phone_numbers = PhoneNumberIn(many=True, required=False, max_length=5)
     postal_addresses = PostalAddressIn(many=True, required=False, max_length=5)
@@ -293,7 +309,9 @@ class RecordSignatureHelper(serializers.Serializer):
     accepted and ignored, as OSDI clients send them freely."""
 
     person = PersonIn()
-    comments = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
+    comments = SupporterTextField(
+        one_line=False, required=False, trim_whitespace=False, allow_blank=True
+    )
 
     def validate(self, attrs):
         person = attrs["person"]
@@ -410,15 +428,26 @@ class SignatureCollection(OSDIMixin, StaffView):
     )
     def get(self, request, pk):
         """Needs heretostay.view_signature; every page read is written to the audit log.
-        Signatures of every translation of the petition are included.
+        Signatures of every translation of the petition are included. People's email
+        addresses and phone numbers are left out without
+        heretostay.view_signature_contact.
         """
         petition = get_petition(pk)
         queryset = filter_signatures({"campaign": petition.translation_key}).order_by(
             "-created_at", "-pk"
         )
         page = self.paginate_queryset(queryset)
-        SignatureList.audit(request, {"campaign": petition.translation_key}, self.paginator, page)
-        return self.get_paginated_response([signature_data(s, request, petition) for s in page])
+        contacts = privacy.can_see_contacts(request.user, Signature)
+        SignatureList.audit(
+            request,
+            {"campaign": petition.translation_key},
+            self.paginator,
+            page,
+            contacts=contacts,
+        )
+        return self.get_paginated_response(
+            [signature_data(s, request, petition, contacts=contacts) for s in page]
+        )
 
 
 class RecordSignature(OSDIMixin, PublicView):

@@ -19,10 +19,9 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from heretostay_wagtail.api import errors
-from heretostay_wagtail.api.base import StaffView, get_or_404
-from heretostay_wagtail.api.fields import StrictCharField
+from heretostay_wagtail.api.base import StaffView, StrictSerializer, get_or_404
+from heretostay_wagtail.api.fields import StrictBooleanField, StrictCharField
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
-from heretostay_wagtail.api.signatures import StrictSerializer
 from heretostay_wagtail.paper import entry
 from heretostay_wagtail.paper.forms import BY_REGION, DeliveryForm
 from heretostay_wagtail.paper.models import DeliveryJob, DeliveryJobStatus
@@ -64,7 +63,7 @@ class PaperRowSerializer(StrictSerializer):
     postal_code = StrictCharField(required=False, allow_blank=True, max_length=40)
     phone = StrictCharField(required=False, allow_blank=True, max_length=40)
     comment = StrictCharField(required=False, allow_blank=True, max_length=4000)
-    opt_in = serializers.BooleanField(required=False, default=False)
+    opt_in = StrictBooleanField(required=False, default=False)
     sheet_code = StrictCharField(
         required=False,
         allow_blank=True,
@@ -169,10 +168,10 @@ class DeliveryRequestSerializer(StrictSerializer):
             "Errors name the line."
         ),
     )
-    include_comments = serializers.BooleanField(
+    include_comments = StrictBooleanField(
         required=False, default=True, help_text="Ignored when the petition asks no comment."
     )
-    only_confirmed = serializers.BooleanField(required=False, default=True)
+    only_confirmed = StrictBooleanField(required=False, default=True)
 
     def validate(self, attrs):
         if attrs.get("regions", "").strip() and attrs.get("group_by"):

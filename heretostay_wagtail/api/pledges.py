@@ -22,7 +22,12 @@ from wagtail.rich_text import expand_db_html
 from heretostay_wagtail.api import errors
 from heretostay_wagtail.api.base import PublicView, StaffView, filtered, get_or_404
 from heretostay_wagtail.api.exporting import SupporterExport, format_views, with_contacts
-from heretostay_wagtail.api.fields import StrictCharField, StrictEmailField
+from heretostay_wagtail.api.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictEmailField,
+    SupporterTextField,
+)
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.petitions import (
     CampaignSerializer,
@@ -192,7 +197,7 @@ class PledgeCreateSerializer(StrictSerializer):
     name = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
     email = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
     phone = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
-    area = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
+    area = StrictCharField(required=False, trim_whitespace=False, allow_blank=True, max_length=100)
     roles = serializers.ListField(
         child=StrictCharField(max_length=50), required=False, max_length=50
     )
@@ -202,10 +207,10 @@ class PledgeCreateSerializer(StrictSerializer):
     availability = serializers.ListField(
         child=StrictCharField(max_length=20), required=False, max_length=10
     )
-    alert_sms = serializers.BooleanField(
+    alert_sms = StrictBooleanField(
         required=False, default=False, help_text="Text alerts (sms_consent_text); needs phone."
     )
-    alert_email = serializers.BooleanField(
+    alert_email = StrictBooleanField(
         required=False, default=False, help_text="Email alerts (email_consent_text)."
     )
 
@@ -216,9 +221,9 @@ class PledgeCreateSerializer(StrictSerializer):
 class PledgeCreate(PledgeCreateSerializer):
     """The documented request: name, email and area are always required by the form."""
 
-    name = StrictCharField(max_length=200)
+    name = SupporterTextField(max_length=200)
     email = StrictEmailField(max_length=254)
-    area = StrictCharField(
+    area = SupporterTextField(
         max_length=100, help_text="Postal code or neighborhood (alerts go to people nearby)."
     )
     roles = serializers.ListField(

@@ -14,9 +14,15 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from heretostay_wagtail.api import errors
-from heretostay_wagtail.api.base import PublicView, StaffView, filtered
+from heretostay_wagtail.api.base import PublicView, StaffView, StrictSerializer, filtered
 from heretostay_wagtail.api.exporting import SupporterExport, format_views, with_contacts
-from heretostay_wagtail.api.fields import StrictCharField, StrictEmailField
+from heretostay_wagtail.api.fields import (
+    PostalCodeField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictEmailField,
+    SupporterTextField,
+)
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.petitions import ID_PARAMETER, get_petition
 from heretostay_wagtail.api.throttles import ConfirmThrottle, PublicThrottle, SignThrottle
@@ -37,19 +43,6 @@ RECEIVED_CONFIRM = _(
 )
 CONFIRMED = _("Thank you! Your signature is confirmed.")
 BAD_TOKEN = _("This confirmation link is not valid or has expired.")
-
-
-class StrictSerializer(serializers.Serializer):
-    """Refuses keys it does not know, so a typo is an error, not silently dropped."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {str(key)[:100]: [errors.UNKNOWN_FIELD] for key in unknown[:20]}
-                )
-        return super().to_internal_value(data)
 
 
 def validate_with_form(petition, data):
@@ -75,7 +68,7 @@ class SignatureCreateSerializer(StrictSerializer):
     postal_code = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
     phone = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
     comment = StrictCharField(required=False, trim_whitespace=False, allow_blank=True)
-    opt_in = serializers.BooleanField(
+    opt_in = StrictBooleanField(
         required=False, default=False, help_text="Join the mailing list (consent_text)."
     )
 
@@ -86,8 +79,10 @@ class SignatureCreateSerializer(StrictSerializer):
 class SignatureCreate(SignatureCreateSerializer):
     """The documented request: name and email are always required by the form."""
 
-    name = StrictCharField(max_length=200)
+    name = SupporterTextField(max_length=200)
     email = StrictEmailField(max_length=254)
+    postal_code = PostalCodeField(required=False, allow_blank=True)
+    comment = SupporterTextField(one_line=False, required=False, allow_blank=True)
 
 
 class ReceivedSerializer(serializers.Serializer):

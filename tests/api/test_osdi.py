@@ -133,7 +133,27 @@ def test_osdi_signatures_are_staff_only(api, editor_api, petition):
     assert editor_api.get(url).status_code == 403
 
 
-def test_osdi_signatures_embed_the_person(viewer_api, petition):
+def test_osdi_people_have_no_contacts_without_the_contact_permission(viewer_api, petition):
+    """As the staff lists: a reader with view_signature alone gets names, postal codes and
+    comments, never an email address or a phone number; the audit entry says so."""
+    from wagtail.models import PageLogEntry
+
+    signing.sign(petition, SIGNER, source=Source.API)
+    response = viewer_api.get(f"/api/v1/osdi/petitions/{petition.pk}/signatures/")
+    assert response.status_code == 200
+    [signature] = response.json()["_embedded"]["osdi:signatures"]
+    person = signature["_embedded"]["osdi:person"]
+    assert person["email_addresses"] == [] and person["phone_numbers"] == []
+    assert person["family_name"] == "Parks"
+    assert "rosa.signer" not in response.content.decode()
+    entry = PageLogEntry.objects.filter(action="heretostay.view").latest("timestamp")
+    assert entry.data["contacts"] is False
+
+
+def test_osdi_signatures_embed_the_person(viewer_api, petition, django_user_model):
+    from tests.conftest import grant
+
+    grant(django_user_model.objects.get(username="viewer"), "heretostay.view_signature_contact")
     signing.sign(petition, SIGNER, source=Source.API)
     response = viewer_api.get(f"/api/v1/osdi/petitions/{petition.pk}/signatures/")
     assert response.status_code == 200

@@ -241,9 +241,7 @@ def test_share_email_is_in_the_page_language_whatever_the_caller_asks(api, live_
     Spanish petition's share email is Spanish even when the API is asked in English."""
     from urllib.parse import unquote
 
-    share = api.get(f"/api/v1/petitions/{live_es.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()[
-        "share"
-    ]
+    share = api.get(f"/api/v1/petitions/{live_es.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()["share"]
     email = unquote(share["email"])
     assert "subject=Hagamos de nuestra ciudad una ciudad santuario" in email
     assert "Acabo de firmar esto" in email and "I just signed" not in email
