@@ -31,6 +31,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.defaults import permission_denied
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.views.reports import ReportView
@@ -459,7 +460,15 @@ class DetailsColumn(Column):
     cell_template_name = "heretostay/reports/details_cell.html"
 
 
+class AuditPaginator(WagtailPaginator):
+    """Counts "audit-log entries", not "page log entries" (the union's first model)."""
+
+    verbose_name = _("audit-log entry")
+    verbose_name_plural = _("audit-log entries")
+
+
 class AuditReportView(ReportView):
+    paginator_class = AuditPaginator
     page_title = _("Personal data audit")
     header_icon = "clipboard-list"
     filterset_class = AuditReportFilterSet

@@ -120,6 +120,7 @@ def test_lists_only_the_packages_entries_newest_first(client, auditor, activity)
     assert "Personal data audit" in html
     assert "Export personal data" in html and "Erase a supporter" in html  # the labels
     assert "Exa Porter" in html  # who
+    assert "6 audit-log entries" in html and "page log entries" not in html
     assert rows[0].user is None and rows[0].user_display_name == "system"  # a task's run
 
 
