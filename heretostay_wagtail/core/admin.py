@@ -21,6 +21,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.active_filters import ChoiceFilterAdapter, register_filter_adapter_class
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -29,6 +30,19 @@ from wagtail.permissions import register_permission_policy
 
 from heretostay_wagtail.core import exports, privacy
 from heretostay_wagtail.core.filters import CampaignFilter
+
+
+class PermissionMenuItem(MenuItem):
+    """A menu item shown only to users with ``permission`` (the package's own screens:
+    erasure, retention preview, audit report)."""
+
+    def __init__(self, label, url, *, permission, **kwargs):
+        self.permission = permission
+        super().__init__(label, url, **kwargs)
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
 
 # The active-filter pill above a listing names the campaign ("Petition: Make our city a
 # sanctuary city"), not its key, as for any choice filter.

@@ -149,7 +149,10 @@ class CampaignCounter(models.Model):
                 and (now - published_at).total_seconds() < interval
             )
             if fresh:
-                result[key] = {"count": row["public_count"], "paper_tally": row["public_paper_tally"]}
+                result[key] = {
+                    "count": row["public_count"],
+                    "paper_tally": row["public_paper_tally"],
+                }
             else:
                 result[key] = {"count": row["count"], "paper_tally": row["paper_tally"]}
                 due.append(key)

@@ -30,7 +30,6 @@ from django.utils.timezone import localtime, now
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.defaults import permission_denied
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.utils import get_user_display_name
@@ -39,6 +38,7 @@ from wagtail.log_actions import registry as log_action_registry
 from wagtail.models import ModelLogEntry, Page, PageLogEntry, Site
 from wagtail.permissions import policy_registry
 
+from heretostay_wagtail.core.admin import PermissionMenuItem
 from heretostay_wagtail.core.exports import REDACTED, neutralize
 from heretostay_wagtail.core.filters import parse_id
 from heretostay_wagtail.core.models import Source
@@ -589,15 +589,11 @@ def urlpatterns():
     ]
 
 
-class AuditReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_view(request.user)
-
-
 def menu_item():
-    return AuditReportMenuItem(
+    return PermissionMenuItem(
         _("Personal data audit"),
         reverse(URL_NAME),
+        permission=PERMISSION,
         name="heretostay-audit-report",
         icon_name="clipboard-list",
         order=1100,

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import View
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from heretostay_wagtail.core.admin import PermissionMenuItem
 from heretostay_wagtail.erasure import services
 from heretostay_wagtail.erasure.forms import ErasureForm
 
@@ -93,16 +93,12 @@ def register_erasure_urls():
     return [path("heretostay/erase/", ErasureView.as_view(), name=URL_NAME)]
 
 
-class ErasureMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(services.PERMISSION)
-
-
 @hooks.register("register_admin_menu_item")
 def register_erasure_menu_item():
-    return ErasureMenuItem(
+    return PermissionMenuItem(
         gettext_lazy("Erase a supporter"),
         reverse(URL_NAME),
+        permission=services.PERMISSION,
         name="heretostay-erasure",
         icon_name="bin",
         order=260,

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from heretostay_wagtail.core.admin import PermissionMenuItem
 from heretostay_wagtail.core.models import RetentionAction
 from heretostay_wagtail.retention import services
 
@@ -84,16 +84,12 @@ def register_retention_urls():
     return [path("heretostay/retention/", RetentionPreviewView.as_view(), name=URL_NAME)]
 
 
-class RetentionMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(services.PERMISSION)
-
-
 @hooks.register("register_settings_menu_item")
 def register_retention_menu_item():
-    return RetentionMenuItem(
+    return PermissionMenuItem(
         gettext_lazy("What retention will do"),
         reverse(URL_NAME),
+        permission=services.PERMISSION,
         name="heretostay-retention",
         icon_name="lock",
         order=1001,
