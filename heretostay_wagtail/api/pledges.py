@@ -42,7 +42,7 @@ from heretostay_wagtail.api.signatures import (
     StrictSerializer,
 )
 from heretostay_wagtail.api.throttles import PackageThrottle, PublicThrottle
-from heretostay_wagtail.core import privacy
+from heretostay_wagtail.core import audit, privacy
 from heretostay_wagtail.core.models import Source
 from heretostay_wagtail.core.privacy import client_ip
 from heretostay_wagtail.pledges import services as pledging
@@ -394,7 +394,7 @@ class PledgerList(StaffView):
         query = self.query()
         queryset = filter_pledgers(query).order_by("-created_at", "-pk")
         page = self.paginate_queryset(queryset)
-        privacy.log_view(
+        audit.log_view(
             request.user,
             Pledge,
             records=len(page),

@@ -26,7 +26,7 @@ from heretostay_wagtail.api.fields import (
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.petitions import ID_PARAMETER, get_petition
 from heretostay_wagtail.api.throttles import ConfirmThrottle, PublicThrottle, SignThrottle
-from heretostay_wagtail.core import privacy, tokens
+from heretostay_wagtail.core import audit, privacy, tokens
 from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.core.models import Source
 from heretostay_wagtail.core.privacy import client_ip
@@ -269,7 +269,7 @@ def campaign_for_log(query):
     if query.get("petition"):
         return PetitionPage.objects.filter(pk=query["petition"]).first()
     if query.get("campaign"):
-        return privacy.campaign_page(PetitionPage, query["campaign"])
+        return audit.campaign_page(PetitionPage, query["campaign"])
     return None
 
 
@@ -312,7 +312,7 @@ class SignatureList(StaffView):
     def audit(request, query, paginator, page, contacts=True):
         """One ``heretostay.view`` entry per page of signatures read through the API
         (OSDI's people, which always carry their contacts, too)."""
-        privacy.log_view(
+        audit.log_view(
             request.user,
             Signature,
             records=len(page),

@@ -10,7 +10,7 @@ Minimal exposure: ``SupporterIndexView`` and ``SupporterInspectView`` mask email
 phones (the feature's contact columns, ``exports.Column.mask``) for users without the
 model's contact permission, limit their email search to an exact address, export through
 ``exports.export_supporters`` with or without contacts, and write one ``heretostay.view``
-audit entry per request (``privacy.log_view``).
+audit entry per request (``audit.log_view``).
 """
 
 from django.apps import apps
@@ -28,7 +28,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from heretostay_wagtail.core import exports, privacy
+from heretostay_wagtail.core import audit, exports, privacy
 from heretostay_wagtail.core.filters import CampaignFilter
 
 
@@ -207,12 +207,12 @@ class SupporterIndexView(ContactsMixin, generic.IndexView):
         """The campaign's page when the listing shows one campaign; else None (the
         default site)."""
         key = self.applied_filters.get(self.campaign_filter) if self.campaign_filter else None
-        return privacy.campaign_page(self.campaign_page_model, key) if key else None
+        return audit.campaign_page(self.campaign_page_model, key) if key else None
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         page = context.get("page_obj")
-        privacy.log_view(
+        audit.log_view(
             self.request.user,
             self.model,
             records=len(context["object_list"]),
@@ -307,7 +307,7 @@ class SupporterInspectView(ContactsMixin, generic.InspectView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        privacy.log_view(
+        audit.log_view(
             request.user,
             self.model,
             records=1,

@@ -62,3 +62,49 @@ def log(instance, action, user=None, **data):
     if action not in ACTIONS:
         raise ValueError(f"Unregistered audit action {action!r}")
     return wagtail_log(instance, action, user=user, data=data)
+
+
+# -- the audit entry of every view of personal data ------------------------------------
+
+
+#: Filters whose values are typed free text (a name, email or phone searched for): the
+#: audit log notes that a search narrowed what was seen or exported, never what was
+#: searched.
+REDACTED_FILTERS = frozenset({"q", "search"})
+REDACTED = "[search]"
+
+
+def filters_for_audit(filters):
+    """Filter values as the audit log keeps them: text, with free-text searches redacted."""
+    return {
+        str(k): REDACTED if k in REDACTED_FILTERS else str(v) for k, v in (filters or {}).items()
+    }
+
+
+def campaign_page(page_model, campaign_key):
+    """The default-language page of a campaign (else any translation), or None: what an
+    audit entry about one campaign is logged on."""
+    from wagtail.models import Locale
+
+    pages = page_model.objects.filter(translation_key=campaign_key)
+    return pages.filter(locale=Locale.get_default()).first() or pages.first()
+
+
+def log_view(user, model, *, records, contacts, filters=None, instance=None, **data):
+    """Write the one ``heretostay.view`` audit entry of a request that showed personal data:
+    which kind (``model``), how many records, whether emails and phones were shown, and
+    the filters (searches redacted). Never whom: callers pass no name, email or phone.
+    ``instance`` is the campaign's page when one campaign was shown, else the default
+    site (``default_instance``)."""
+    if instance is None:
+        instance = default_instance(user)
+    return log(
+        instance,
+        "heretostay.view",
+        user=user,
+        model=model._meta.label,
+        records=records,
+        contacts=bool(contacts),
+        filters=filters_for_audit(filters),
+        **data,
+    )

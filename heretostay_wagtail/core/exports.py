@@ -17,11 +17,11 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
 
-# The audit log's redaction of free-text searches lives with the other personal-data
-# helpers; its names stay importable from here.
-from heretostay_wagtail.core.privacy import REDACTED as REDACTED
-from heretostay_wagtail.core.privacy import REDACTED_FILTERS as REDACTED_FILTERS
-from heretostay_wagtail.core.privacy import filters_for_audit
+# The audit log's redaction of free-text searches lives with the audit log; its names
+# stay importable from here.
+from heretostay_wagtail.core.audit import REDACTED as REDACTED
+from heretostay_wagtail.core.audit import REDACTED_FILTERS as REDACTED_FILTERS
+from heretostay_wagtail.core.audit import filters_for_audit
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 CHUNK_SIZE = 2000

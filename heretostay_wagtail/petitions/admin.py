@@ -16,7 +16,7 @@ from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import ListingButton
 
-from heretostay_wagtail.core import audit, privacy
+from heretostay_wagtail.core import audit
 from heretostay_wagtail.core.admin import (
     SupporterIndexView,
     SupporterInspectView,
@@ -34,7 +34,7 @@ VIEW_PERMISSION = "heretostay.view_signature"
 
 def petition_for_campaign(campaign_key):
     """The default-language page of a campaign (or any translation), for audit entries."""
-    return privacy.campaign_page(PetitionPage, campaign_key)
+    return audit.campaign_page(PetitionPage, campaign_key)
 
 
 class SignatureIndexView(SupporterIndexView):

@@ -183,7 +183,7 @@ def export_roster(request):
         columns=PLEDGER_COLUMNS,
         filename="pledgers",
         filters=applied,
-        instance=privacy.campaign_page(PledgePage, campaign) if campaign else None,
+        instance=audit.campaign_page(PledgePage, campaign) if campaign else None,
         contacts=wants_contacts(request.GET.get("contacts")),
     )
 
@@ -372,7 +372,7 @@ class AlertDeliveriesView(AlertViewMixin, View):
                 delivery.error if show_contacts else privacy.redact_contacts(delivery.error)
             )
         if show_names or show_contacts:
-            privacy.log_view(
+            audit.log_view(
                 request.user,
                 AlertDelivery,
                 records=len(rows),
