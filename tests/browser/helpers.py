@@ -245,6 +245,35 @@ def add_body_block(page, block_label):
     page.get_by_role("option", name=block_label, exact=True).click()
 
 
+def wait_for_autosave(page):
+    """Wait until Wagtail's editor autosave is done and quiet.
+
+    Wagtail 8 autosaves the editor 500 ms after each change; a new page's first autosave
+    creates it as a draft and turns the form into that page's edit form. Publishing while an
+    autosave is in flight races it, as it would for a person clicking fast (seen in CI on a
+    busy machine: "This slug is already in use", or the publish click lost while the editor
+    was re-rendered). So: no unsaved edits, no save in flight, the form already the edit
+    form, for one second in a row. An autosave error ("paused") fails at once, with its text.
+    """
+    outcome = page.wait_for_function(
+        """() => {
+            const form = document.querySelector('form[data-controller~="w-autosave"]');
+            if (!form) return 'none';
+            const state = form.getAttribute('data-w-autosave-state-value');
+            if (state === 'paused') return 'paused';
+            const quiet = form.getAttribute('data-w-unsaved-has-edits-value') !== 'true'
+                && state !== 'saving'
+                && form.action.includes('/edit/');
+            window.htsQuietTicks = quiet ? (window.htsQuietTicks || 0) + 1 : 0;
+            return window.htsQuietTicks >= 10 ? 'quiet' : false;
+        }""",
+        polling=100,
+    ).json_value()
+    if outcome == "paused":
+        tooltip = page.locator("#w-autosave-indicator").get_attribute("data-w-tooltip-content-value")
+        raise AssertionError(f"Wagtail's autosave paused: {tooltip!r}")
+
+
 def create_petition(page, server, *, parent_id, title, ask, why, heading, paragraph, target):
     """Create and publish a petition with body blocks through the page editor."""
     page.goto(server.url(f"/admin/pages/{parent_id}/add_subpage/"))
@@ -259,9 +288,10 @@ def create_petition(page, server, *, parent_id, title, ask, why, heading, paragr
     page.locator("input[name='body-0-value']").fill(heading)
     add_body_block(page, "Paragraph")
     fill_rich_text(page, "[data-contentpath=body]", paragraph)
+    wait_for_autosave(page)
     page.locator("footer [data-w-dropdown-target=toggle]").first.click()
-    page.locator("button[name=action-publish]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("button[name=action-publish]").click()
     message = page.locator(".messages").first.inner_text()
     if "published" not in message:
         errors = page.locator(".error-message, [data-field-errors]").all_inner_texts()

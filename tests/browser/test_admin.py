@@ -205,7 +205,9 @@ def test_build_and_download_the_delivery_pdf(admin, state, tmp_path):
     needs(state, "page_id", "paper_entered")
     open_paper_tool(admin, state, "Delivery PDF")
     admin.locator("main form button[type=submit]", has_text="Generate the PDF").click()
-    admin.wait_for_url(re.compile(r".*/paper/deliver/\d+/$"))
+    # "commit": the job page reloads itself until the PDF is built, so its load event is
+    # not a moment to wait for.
+    admin.wait_for_url(re.compile(r".*/paper/deliver/\d+/$"), wait_until="commit")
     download_link = admin.get_by_role("link", name="Download the PDF")
     # The job page reloads itself every 3 seconds until the PDF is built.
     download_link.wait_for(timeout=120_000)
