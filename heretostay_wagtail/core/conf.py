@@ -65,6 +65,33 @@ DEFAULTS = {
     "SMS_WEBHOOK_SECRET": None,
     # How many alert messages one dispatch task sends.
     "ALERT_BATCH_SIZE": 500,
+    # An alert not sent within this many hours of its creation is never sent.
+    "ALERT_EXPIRY_HOURS": 12,
+    # A delivery still "sending" this many seconds after a worker claimed it was left by
+    # a crashed worker: the recovery task asks the provider whether it went out.
+    "ALERT_SENDING_TIMEOUT": 300,
+    # First wait before retrying a failed alert message; doubles with each attempt.
+    "ALERT_RETRY_BASE_SECONDS": 30,
+    # At most one confirmation or "you already signed/pledged" email per record in this
+    # many seconds, whatever the number of repeat sign-ups (on top of the per-IP limit).
+    "EMAIL_COOLDOWN_SECONDS": 60 * 60,
+    # Phone verification codes: digits, lifetime, wrong tries before the code is void,
+    # and how many codes one number may be sent per hour.
+    "PHONE_CODE_LENGTH": 6,
+    "PHONE_CODE_TTL_SECONDS": 15 * 60,
+    "PHONE_CODE_MAX_TRIES": 5,
+    "PHONE_CODES_PER_HOUR": 3,
+    # Seconds the link that verifies a pledger's email stays valid.
+    "EMAIL_VERIFY_MAX_AGE": 7 * 24 * 60 * 60,
+    # Twilio (SMS_BACKEND "heretostay_wagtail.pledges.sms.backends.twilio.SMSBackend"):
+    # account, auth token (also verifies its webhooks' signatures), and the sender: a
+    # Messaging Service SID or a phone number. TWILIO_API_URL points the backend at a
+    # local fake in tests (None: Twilio's own API).
+    "TWILIO_ACCOUNT_SID": None,
+    "TWILIO_AUTH_TOKEN": None,
+    "TWILIO_MESSAGING_SERVICE_SID": None,
+    "TWILIO_FROM_NUMBER": None,
+    "TWILIO_API_URL": None,
 }
 
 

@@ -29,3 +29,12 @@ def read(purpose, token, max_age=None):
         return signing.TimestampSigner(salt=f"heretostay.{purpose}").unsign(signed, max_age=max_age)
     except signing.BadSignature:
         return None
+
+
+def digest(purpose, value):
+    """A keyed SHA-256 digest of ``value`` (hex): stored where only equality matters
+    (a phone verification code, the number it was sent to), so the database holds
+    neither the code nor the number."""
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac(f"heretostay.{purpose}", str(value), algorithm="sha256").hexdigest()

@@ -1,9 +1,11 @@
 """The pledge page and the rapid-response network it grows (seed 000)."""
 
 import re
+from datetime import timedelta
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
@@ -15,6 +17,7 @@ from wagtail.models import Locale, Orderable, TranslatableMixin
 from wagtail.search import index
 
 from heretostay_wagtail.core import routes
+from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.core.models import CampaignPage, SupporterRecord, user_field
 
 __all__ = [
@@ -30,6 +33,7 @@ __all__ = [
     "AlertDelivery",
     "DeliveryStatus",
     "Channel",
+    "PhoneVerification",
 ]
 
 #: Languages a volunteer may speak (interpreters are matched on these codes).
@@ -304,6 +308,15 @@ class Pledge(SupporterRecord):
     )
     training_notes = models.CharField(_("training notes"), max_length=500, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # A channel is alertable only once its owner proved it: the email by following its
+    # link, the phone by typing back the code texted to it. Changing the address or the
+    # number empties its date.
+    email_verified_at = models.DateTimeField(
+        _("email verified"), null=True, blank=True, editable=False
+    )
+    phone_verified_at = models.DateTimeField(
+        _("phone verified"), null=True, blank=True, editable=False
+    )
 
     objects = PledgeQuerySet.as_manager()
 
@@ -371,6 +384,34 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
 
 
+class PhoneVerification(models.Model):
+    """A short code texted to a pledger's phone: typing it back proves the phone.
+
+    Holds no phone number and no code, only keyed digests (``core.tokens``): the
+    digest of the number binds the code to the number it was sent to (a changed number
+    needs a new code) and counts codes per number for the throttle. Single-use, expiring,
+    and a few wrong tries void it.
+    """
+
+    pledge = models.ForeignKey(
+        "heretostay.Pledge", on_delete=models.CASCADE, related_name="phone_verifications"
+    )
+    phone_digest = models.CharField(max_length=64, db_index=True, editable=False)
+    code_digest = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone verification")
+        verbose_name_plural = _("phone verifications")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.pledge_id} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
 class AlertStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     VERIFIED = "verified", _("Verified")
@@ -418,13 +459,27 @@ class Alert(models.Model):
     channel = models.CharField(
         _("channel"), max_length=10, choices=AlertChannel.choices, default=AlertChannel.SMS
     )
+    expires_at = models.DateTimeField(
+        _("expires"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "An alert not sent by then is never sent. Leave empty for the site's default "
+            "(12 hours after it is created)."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=AlertStatus.choices, default=AlertStatus.DRAFT
     )
     created_by = user_field(_("created by"), blank=False, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_by = user_field(_("last edited by"), editable=False)
+    updated_at = models.DateTimeField(_("last edited"), null=True, blank=True, editable=False)
     verified_by = user_field(_("verified by"), editable=False)
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True, editable=False)
+    # What the verifier saw (message, areas, roles, channel, network, expiry), as a
+    # digest: any change afterwards voids the verification.
+    verified_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     sent_by = user_field(_("sent by"), editable=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True, editable=False)
 
@@ -444,7 +499,13 @@ class Alert(models.Model):
     def save(self, *args, **kwargs):
         if self.page_id:
             self.campaign_key = self.page.campaign_key
+        if self.expires_at is None:
+            self.expires_at = timezone.now() + timedelta(hours=get_setting("ALERT_EXPIRY_HOURS"))
         super().save(*args, **kwargs)
+
+    @property
+    def is_expired(self):
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
     def area_list(self):
@@ -463,6 +524,7 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Skipped (consent withdrawn)")
+    EXPIRED = "expired", _("Not sent: the alert expired")
 
 
 class AlertDelivery(models.Model):
@@ -479,7 +541,15 @@ class AlertDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.CharField(_("reason for failure"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    # When a worker took it ("sending"): a row still sending long after was left by a
+    # crashed worker, and the recovery task asks the provider what became of it.
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    # A failed attempt waits until then (exponential backoff).
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The provider's id of the message (a Twilio SID) and its last delivery receipt.
+    provider_id = models.CharField(_("provider id"), max_length=64, blank=True, db_index=True)
+    provider_status = models.CharField(_("provider status"), max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("alert delivery")
@@ -494,3 +564,9 @@ class AlertDelivery(models.Model):
 
     def __str__(self):
         return f"{self.alert_id} → {self.pledge_id} ({self.channel}, {self.status})"
+
+    @property
+    def idempotency_key(self):
+        """The same for every attempt at this one message (the provider dedupes on it
+        where it can, and recovery looks the message up by it)."""
+        return f"heretostay-alert-delivery-{self.pk}"

@@ -24,6 +24,12 @@ class SMSMessage:
     body: str
     #: Free-form values a backend may use (for example a status callback id).
     metadata: dict = field(default_factory=dict)
+    #: The same for every attempt at one message (alert deliveries: one per delivery
+    #: row). A backend passes it to a provider that dedupes on it, and ``lookup`` finds
+    #: the message by it after a crash.
+    idempotency_key: str = ""
+    #: Set by the backend once the provider accepted the message (e.g. a Twilio SID).
+    provider_id: str = ""
 
 
 def get_connection(backend=None, fail_silently=False, **kwargs):

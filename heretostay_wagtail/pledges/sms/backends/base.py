@@ -1,6 +1,10 @@
 """The interface an SMS provider's backend implements (mirrors Django email backends)."""
 
 
+#: ``lookup`` answers this when it cannot tell whether a message went out.
+UNKNOWN = object()
+
+
 class BaseSMSBackend:
     """Base class for SMS backends.
 
@@ -37,3 +41,11 @@ class BaseSMSBackend:
 
     def send_messages(self, messages):
         raise NotImplementedError("SMS backends must implement send_messages(messages)")
+
+    def lookup(self, message):
+        """After a crash: did the provider accept ``message`` (same ``to`` and
+        ``idempotency_key``) before? Return its provider id (a non-empty string) if it
+        did, None if it did not, or ``UNKNOWN`` if the backend cannot tell; the
+        recovery task then leaves the delivery for a person to decide, rather than
+        risk texting someone twice."""
+        return UNKNOWN
