@@ -127,6 +127,21 @@ def stop_texts(phone):
     )
 
 
+def start_texts(phone, *, when=None):
+    """Turn text alerts back on for every active pledge with ``phone`` (a START reply,
+    which carriers require to undo STOP). The reply came from the phone itself, so it
+    also proves the number. Returns how many pledges changed."""
+    now = when or timezone.now()
+    with translation.override(None):
+        text = f"Replied START from {phone.as_e164}"
+    return Pledge.objects.filter(phone=phone, withdrawn_at__isnull=True).update(
+        alert_sms=True,
+        alert_sms_consent_text=text,
+        alert_sms_consent_at=now,
+        phone_verified_at=now,
+    )
+
+
 def stop_emails(record):
     """Withdraw email-alert consent (the unsubscribe link in alert emails)."""
     return Pledge.objects.filter(pk=record.pk, alert_email=True).update(
