@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.frontend_cache",  # purge on publish (tests/petitions/test_live_count.py)
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",

@@ -53,6 +53,14 @@ DEFAULTS = {
     # signature or pledge cannot be seen to move the count, unless nobody else signed in
     # the interval (docs/settings.md). 0 shows the running count (the demo does).
     "PUBLIC_COUNT_INTERVAL": 60,
+    # Cache-Control of the public count endpoint (``<page>/count/``), for a shared cache
+    # or CDN in front of the site: "max_age" None follows PUBLIC_COUNT_INTERVAL (at least
+    # 5 s); a stale count may be served while it is refreshed, or while the site is down.
+    "COUNT_CACHE_CONTROL": {
+        "max_age": None,
+        "stale_while_revalidate": 60,
+        "stale_if_error": 24 * 60 * 60,
+    },
     # Milestones shown once a goal is passed are the goal times these factors.
     "MILESTONE_FACTORS": (1.5, 2, 3, 5, 10),
     # REST API: largest request body accepted, in bytes, and page sizes of lists.

@@ -304,6 +304,12 @@ class CampaignPage(RoutablePageMixin, Page):
         """Public JSON figures (no personal data), e.g. for embeds and scripts."""
         return routes.serve(self, "count", request)
 
+    def get_cached_paths(self):
+        """The page's own URLs that a front-end cache keeps, purged on publish by
+        ``wagtail.contrib.frontend_cache`` when a site installs it: the page, its
+        thank-you page and its count (the count's goal and target change with edits)."""
+        return ["/", "/thanks/", "/count/"]
+
     @property
     def form_class(self):
         """The one validator of this kind of page (``SignatureForm``, ``PledgeForm``)."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from heretostay_wagtail.core import routes, throttling
+from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.core.models import CampaignPage
 from heretostay_wagtail.core.privacy import client_ip
 
@@ -42,7 +43,22 @@ def campaign_signup(request, page):
     return TemplateResponse(request, page.get_template(request), context, status=status)
 
 
-MAX_AGE = 30
+def count_cache_control():
+    """The count endpoint's ``Cache-Control`` directives, from ``COUNT_CACHE_CONTROL``.
+
+    The count cannot change faster than ``PUBLIC_COUNT_INTERVAL`` (it is refreshed in
+    batches), so by default that is its max-age: a cache in front of the site answers
+    everyone in between, like the UK Parliament petitions site's ``count.json``.
+    """
+    options = get_setting("COUNT_CACHE_CONTROL")
+    max_age = options.get("max_age")
+    if max_age is None:
+        max_age = max(5, get_setting("PUBLIC_COUNT_INTERVAL") or 0)
+    directives = {"public": True, "max_age": int(max_age)}
+    for name in ("stale_while_revalidate", "stale_if_error"):
+        if options.get(name):
+            directives[name] = int(options[name])
+    return directives
 
 
 @routes.page_view(CampaignPage, "count")
@@ -58,6 +74,6 @@ def campaign_count(request, page):
             "goal_reached": progress["goal_reached"],
         }
     )
-    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    patch_cache_control(response, **count_cache_control())
     response["Access-Control-Allow-Origin"] = "*"
     return response
