@@ -171,6 +171,9 @@ MIDDLEWARE = [
     "example_site.middleware.ContentLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Campaign sign-up forms without a CSRF cookie, so campaign pages are cacheable
+    # (before CsrfViewMiddleware; docs/security.md).
+    "heretostay_wagtail.core.middleware.CampaignFormMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -61,6 +61,16 @@ DEFAULTS = {
         "stale_while_revalidate": 60,
         "stale_if_error": 24 * 60 * 60,
     },
+    # Cache-Control of campaign pages (the page with its form, the thank-you page) for
+    # anonymous visitors, when the pages carry nothing per visitor (CampaignFormMiddleware
+    # installed: docs/deploying.md). Publishing purges them from a front-end cache
+    # (wagtail.contrib.frontend_cache); the count on them is at most PUBLIC_COUNT_INTERVAL
+    # old anyway. max_age 0 keeps them private.
+    "PAGE_CACHE_CONTROL": {
+        "max_age": 60,
+        "stale_while_revalidate": 60,
+        "stale_if_error": 24 * 60 * 60,
+    },
     # Milestones shown once a goal is passed are the goal times these factors.
     "MILESTONE_FACTORS": (1.5, 2, 3, 5, 10),
     # REST API: largest request body accepted, in bytes, and page sizes of lists.

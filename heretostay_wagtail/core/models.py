@@ -297,7 +297,10 @@ class CampaignPage(RoutablePageMixin, Page):
     def thanks(self, request):
         from django.template.response import TemplateResponse
 
-        return TemplateResponse(request, self.thanks_template, self.get_context(request))
+        from heretostay_wagtail.core.views import cache_publicly
+
+        response = TemplateResponse(request, self.thanks_template, self.get_context(request))
+        return cache_publicly(request, self, response)
 
     @path("count/", name="count")
     def live_count(self, request):

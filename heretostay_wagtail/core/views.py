@@ -12,10 +12,48 @@ from django.views.decorators.http import require_safe
 
 from heretostay_wagtail.core import routes, throttling
 from heretostay_wagtail.core.conf import get_setting
+from heretostay_wagtail.core.middleware import TOKENLESS, is_cross_site
 from heretostay_wagtail.core.models import CampaignPage
 from heretostay_wagtail.core.privacy import client_ip
 
 THROTTLED = _("Too many attempts from your connection. Please wait a minute and try again.")
+CROSS_SITE = _(
+    "This form was sent from another website. To sign, open this page on our site and "
+    "send the form from here."
+)
+
+
+def _directives(options):
+    directives = {"max_age": int(options.get("max_age") or 0)}
+    for name in ("stale_while_revalidate", "stale_if_error"):
+        if options.get(name):
+            directives[name] = int(options[name])
+    return directives
+
+
+def cache_publicly(request, page, response):
+    """Let a shared cache keep an anonymous visitor's view of a campaign page.
+
+    Only when the page carries nothing per visitor: the sign-up form has no CSRF token
+    (``core.middleware.CampaignFormMiddleware`` is installed), nobody is logged in (the
+    Wagtail user bar), the page has no view restriction (a visitor who passed one must
+    not be served to others), and ``PAGE_CACHE_CONTROL`` allows it (max_age > 0).
+    """
+    options = get_setting("PAGE_CACHE_CONTROL")
+    user = getattr(request, "user", None)
+    if (
+        request.method not in ("GET", "HEAD")
+        or response.status_code != 200
+        or not getattr(request, TOKENLESS, False)
+        or not options.get("max_age")
+        or (user is not None and user.is_authenticated)
+        or getattr(request, "is_preview", False)
+        or page.get_view_restrictions().exists()
+    ):
+        patch_cache_control(response, private=True)
+        return response
+    patch_cache_control(response, public=True, **_directives(options))
+    return response
 
 
 @routes.page_view(CampaignPage, "signup")
@@ -25,9 +63,15 @@ def campaign_signup(request, page):
     status = 200
     if request.method == "POST":
         form = form_class(page, request.POST)
-        if form.is_bot:
+        if is_cross_site(request):
+            # Without a CSRF token (cacheable pages), this is what stops another site's
+            # page from making its visitors' browsers sign (docs/security.md).
+            form.is_valid()
+            form.add_error(None, CROSS_SITE)
+            status = 403
+        elif form.is_bot:
             return HttpResponseRedirect(page.url + page.reverse_subpage("thanks"))
-        if not throttling.hit(request, page.throttle_scope):
+        elif not throttling.hit(request, page.throttle_scope):
             form.is_valid()  # keep what was typed and show field errors too
             form.add_error(None, THROTTLED)
             status = 429
@@ -40,7 +84,8 @@ def campaign_signup(request, page):
         form = form_class(page)
     context = page.get_context(request)
     context["form"] = form
-    return TemplateResponse(request, page.get_template(request), context, status=status)
+    response = TemplateResponse(request, page.get_template(request), context, status=status)
+    return cache_publicly(request, page, response)
 
 
 def count_cache_control():
@@ -50,15 +95,10 @@ def count_cache_control():
     batches), so by default that is its max-age: a cache in front of the site answers
     everyone in between, like the UK Parliament petitions site's ``count.json``.
     """
-    options = get_setting("COUNT_CACHE_CONTROL")
-    max_age = options.get("max_age")
-    if max_age is None:
-        max_age = max(5, get_setting("PUBLIC_COUNT_INTERVAL") or 0)
-    directives = {"public": True, "max_age": int(max_age)}
-    for name in ("stale_while_revalidate", "stale_if_error"):
-        if options.get(name):
-            directives[name] = int(options[name])
-    return directives
+    options = dict(get_setting("COUNT_CACHE_CONTROL"))
+    if options.get("max_age") is None:
+        options["max_age"] = max(5, get_setting("PUBLIC_COUNT_INTERVAL") or 0)
+    return {"public": True, **_directives(options)}
 
 
 @routes.page_view(CampaignPage, "count")

@@ -59,7 +59,9 @@ class RecordingCacheBackend(BaseBackend):
         purged.append(url)
 
 
-def test_publishing_purges_the_page_thanks_and_count(petition, settings, django_capture_on_commit_callbacks):
+def test_publishing_purges_the_page_thanks_and_count(
+    petition, settings, django_capture_on_commit_callbacks
+):
     settings.WAGTAILFRONTENDCACHE = {
         "recording": {"BACKEND": "tests.petitions.test_live_count.RecordingCacheBackend"}
     }

@@ -1,0 +1,97 @@
+"""Campaign pages that a shared cache or CDN can keep: sign-up forms without a CSRF cookie.
+
+Django's CSRF protection ties a form to a per-visitor cookie, so every page carrying a
+sign-up form was different for each visitor and nothing in front of the site could cache
+it: the page a petition most needs cached on its viral day. ``CampaignFormMiddleware``
+(place it before ``django.middleware.csrf.CsrfViewMiddleware``) lifts the token for one
+kind of request only, a POST that Wagtail routes to a campaign page's sign-up route, and
+the sign-up view refuses those a browser says come from another site (``is_cross_site``:
+``Sec-Fetch-Site``, then ``Origin``). Every other POST, the admin's included, keeps
+Django's CSRF check. The threat model is in docs/security.md.
+
+Without the middleware the forms carry the token as before (and the pages set a cookie).
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from wagtail.models import Page
+from wagtail.views import serve as wagtail_serve
+
+from heretostay_wagtail.core.models import CampaignPage
+
+#: Set on every request the middleware sees: templates leave the CSRF token out of
+#: campaign sign-up forms when it is there.
+TOKENLESS = "heretostay_tokenless_forms"
+
+
+def _signup_route(request, path):
+    """The campaign page whose sign-up route ``path`` is, or None."""
+    route = Page.route_for_request(request, path)  # cached on the request for serve()
+    if route is None:
+        return None
+    page, args, _kwargs = route
+    if not isinstance(page, CampaignPage):
+        return None
+    view = args[0] if args else None
+    if getattr(view, "__name__", None) != "signup":
+        return None
+    return page
+
+
+class CampaignFormMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        setattr(request, TOKENLESS, True)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or view_func is not wagtail_serve:
+            return None
+        path = view_kwargs.get("path", view_args[0] if view_args else "")
+        if _signup_route(request, path) is not None:
+            # The sign-up view checks where the POST came from instead.
+            request._dont_enforce_csrf_checks = True
+        return None
+
+
+def _origin_of(request):
+    scheme = "https" if request.is_secure() else "http"
+    return f"{scheme}://{request.get_host()}"
+
+
+def _trusted(origin):
+    """An origin listed in ``CSRF_TRUSTED_ORIGINS`` (``https://*.example.org`` too)."""
+    parts = urlsplit(origin)
+    for trusted in getattr(settings, "CSRF_TRUSTED_ORIGINS", []):
+        allowed = urlsplit(trusted)
+        if allowed.scheme != parts.scheme:
+            continue
+        if allowed.netloc == parts.netloc:
+            return True
+        if allowed.netloc.startswith("*.") and parts.netloc.endswith(allowed.netloc[1:]):
+            return True
+    return False
+
+
+def is_cross_site(request):
+    """Whether the browser says this POST was sent by a page of another site.
+
+    ``Sec-Fetch-Site`` (every current browser sends it) answers first: ``same-origin``
+    or ``none`` (typed, bookmarked) pass. Otherwise the ``Origin`` header (browsers send
+    it on every cross-origin POST) must be this site's own or one of
+    ``CSRF_TRUSTED_ORIGINS``. A request with neither header is not from a browser page at
+    all (curl, old browsers): the honeypot and the per-IP throttles handle those.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site", "").lower()
+    if fetch_site in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return bool(fetch_site)  # "same-site"/"cross-site" with no Origin: refuse
+    if origin == "null":
+        return True
+    origin = origin.rstrip("/")
+    return origin != _origin_of(request) and not _trusted(origin)
