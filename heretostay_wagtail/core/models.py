@@ -295,12 +295,8 @@ class CampaignPage(RoutablePageMixin, Page):
 
     @path("thanks/", name="thanks")
     def thanks(self, request):
-        from django.template.response import TemplateResponse
-
-        from heretostay_wagtail.core.views import cache_publicly
-
-        response = TemplateResponse(request, self.thanks_template, self.get_context(request))
-        return cache_publicly(request, self, response)
+        """The thank-you page after a sign-up (``core/views.py``: ``campaign_thanks``)."""
+        return routes.serve(self, "thanks", request)
 
     @path("count/", name="count")
     def live_count(self, request):

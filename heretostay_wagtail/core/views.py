@@ -88,6 +88,13 @@ def campaign_signup(request, page):
     return cache_publicly(request, page, response)
 
 
+@routes.page_view(CampaignPage, "thanks")
+def campaign_thanks(request, page):
+    """The same thank-you page for everyone (a new or a repeat email): cacheable."""
+    response = TemplateResponse(request, page.thanks_template, page.get_context(request))
+    return cache_publicly(request, page, response)
+
+
 def count_cache_control():
     """The count endpoint's ``Cache-Control`` directives, from ``COUNT_CACHE_CONTROL``.
 

@@ -8,29 +8,48 @@ from django.utils.translation import gettext_lazy as _
 from heretostay_wagtail.core.exports import Column
 from heretostay_wagtail.core.privacy import mask_email, mask_phone
 
+
+def _e164(phone):
+    return phone.as_e164 if phone else ""
+
+
+def field(key, heading, name=None, **options):
+    """A column that is one model field (``name``, default ``key``), read the same way
+    from an instance (listings) and from ``values()`` rows (exports)."""
+    name = name or key
+    convert = options.pop("convert", None)
+    if "__" in name:
+        raise ValueError("use Column for related fields")
+
+    def get(obj):
+        value = getattr(obj, name)
+        return convert(value) if convert else value
+
+    return Column(key, heading, get, field=name, convert=convert, **options)
+
+
 COLUMNS = [
-    Column("id", _("ID"), lambda s: s.public_id),
-    Column("campaign", _("Campaign"), lambda s: s.campaign_key),
-    Column("petition", _("Petition"), lambda s: s.page.title if s.page_id else "", listing="text"),
-    Column("language", _("Language"), lambda s: s.language, listing="text"),
-    Column("name", _("Name"), lambda s: s.name, listing="title"),
-    Column("email", _("Email"), lambda s: s.email, listing="text", mask=mask_email),
-    Column("postal_code", _("Postal code"), lambda s: s.postal_code),
-    Column("phone", _("Phone"), lambda s: s.phone.as_e164 if s.phone else "", mask=mask_phone),
-    Column("comment", _("Comment"), lambda s: s.comment),
+    field("id", _("ID"), "public_id"),
+    field("campaign", _("Campaign"), "campaign_key"),
     Column(
-        "source",
-        _("Source"),
-        lambda s: s.source,
+        "petition",
+        _("Petition"),
+        lambda s: s.page.title if s.page_id else "",
         listing="text",
-        display=lambda s: s.get_source_display(),
+        field="page__title",
+        convert=lambda title: title or "",
     ),
-    Column("sheet_code", _("Paper sheet code"), lambda s: s.sheet_code),
-    Column(
-        "created_at", _("Signed at"), lambda s: s.created_at, listing="date", sort_key="created_at"
-    ),
-    Column("confirmed_at", _("Confirmed at"), lambda s: s.confirmed_at, listing="date"),
-    Column("opted_in", _("Joined mailing list"), lambda s: s.opted_in, listing="boolean"),
-    Column("consent_text", _("Consent text"), lambda s: s.consent_text),
-    Column("consent_given_at", _("Consent given at"), lambda s: s.consent_given_at),
+    field("language", _("Language"), listing="text"),
+    field("name", _("Name"), listing="title"),
+    field("email", _("Email"), listing="text", mask=mask_email),
+    field("postal_code", _("Postal code")),
+    field("phone", _("Phone"), convert=_e164, mask=mask_phone),
+    field("comment", _("Comment")),
+    field("source", _("Source"), listing="text", display=lambda s: s.get_source_display()),
+    field("sheet_code", _("Paper sheet code")),
+    field("created_at", _("Signed at"), listing="date", sort_key="created_at"),
+    field("confirmed_at", _("Confirmed at"), listing="date"),
+    field("opted_in", _("Joined mailing list"), listing="boolean"),
+    field("consent_text", _("Consent text")),
+    field("consent_given_at", _("Consent given at")),
 ]

@@ -1,0 +1,170 @@
+"""Export N signatures to CSV (and XLSX) vs. the database's own dump of the same columns.
+
+    .venv/bin/python benchmarks/bench_export.py [N] [--xlsx]
+
+Baseline in the same run: PostgreSQL ``COPY (SELECT <the export's columns>) TO STDOUT
+WITH CSV`` read through psycopg; on SQLite, the same SELECT through the raw cursor written
+with ``csv.writer``. Each export runs in its own fresh process so its peak memory (max
+RSS) is its own. Ratios only: the machine may be busy.
+"""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+import uuid
+
+from _django import make_site, report, setup
+
+SELECT = (
+    "SELECT s.public_id, s.campaign_key, p.title, s.language, s.name, s.email, s.postal_code,"
+    " s.phone, s.comment, s.source, s.sheet_code, s.created_at, s.confirmed_at, s.opted_in,"
+    " s.consent_text, s.consent_given_at"
+    " FROM heretostay_signature s LEFT JOIN wagtailcore_page p ON p.id = s.page_id"
+    " WHERE s.campaign_key = %s"
+)
+
+
+def fill(petition, n):
+    from django.utils import timezone
+
+    from heretostay_wagtail.models import CampaignCounter, Signature
+
+    now = timezone.now()
+    batch = []
+    for i in range(n):
+        email = f"s{i}-{uuid.uuid4().hex[:6]}@example.org"
+        batch.append(
+            Signature(
+                campaign_key=petition.campaign_key,
+                page=petition,
+                language="en",
+                name=f"Signer {i}",
+                email=email,
+                email_normalized=email,
+                postal_code="62701",
+                phone="+13125550101" if i % 3 == 0 else "",
+                comment="=HYPERLINK(1)" if i % 1000 == 0 else "Thank you",
+                created_at=now,
+                confirmed_at=now,
+                opted_in=bool(i % 2),
+                consent_text="Yes, keep me posted.",
+                consent_given_at=now,
+            )
+        )
+        if len(batch) == 5000:
+            Signature.objects.bulk_create(batch)
+            batch = []
+    Signature.objects.bulk_create(batch)
+    CampaignCounter.add(petition.campaign_key, count=n)
+
+
+def measure(which, key):
+    """In a fresh process: run one export to /dev/null, print time, bytes and max RSS."""
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from heretostay_wagtail.core import exports
+    from heretostay_wagtail.models import Signature
+    from heretostay_wagtail.petitions.exports import COLUMNS
+
+    queryset = Signature.objects.filter(campaign_key=key).order_by("pk")
+    connection.ensure_connection()
+    start_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    size = 0
+    if which == "csv":
+        for chunk in exports.iter_csv(queryset, COLUMNS):
+            size += len(chunk.encode() if isinstance(chunk, str) else chunk)
+    elif which == "xlsx":
+        with open(os.devnull, "wb") as sink:
+            exports.write_xlsx(queryset, COLUMNS, sink)
+            size = sink.tell()
+    elif which == "baseline" and connection.vendor == "postgresql":
+        sql = SELECT.replace("%s", "'" + key + "'")
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH CSV HEADER") as copy:
+                for block in copy:
+                    size += len(block)
+    elif which == "baseline":
+        import csv
+
+        class Count:
+            n = 0
+
+            def write(self, value):
+                Count.n += len(value)
+
+        writer = csv.writer(Count())
+        with connection.cursor() as cursor:
+            cursor.execute(SELECT, [key.replace("-", "")])
+            while rows := cursor.fetchmany(2000):
+                writer.writerows(rows)
+        size = Count.n
+    seconds = time.perf_counter() - start
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps({"seconds": seconds, "bytes": size, "rss_mb": rss_mb, "start_mb": start_rss_mb})
+    )
+
+
+def run(which, key):
+    out = subprocess.run(
+        [sys.executable, __file__, "--measure", which, key],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=os.environ,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(n, with_xlsx):
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        _home, petition = make_site()
+        fill(petition, n)
+    # The measuring processes open the very database this one filled.
+    os.environ["BENCH_DB_NAME"] = str(settings.DATABASES["default"]["NAME"])
+    key = str(petition.campaign_key)
+    results = {"baseline": run("baseline", key), "csv": run("csv", key)}
+    if with_xlsx:
+        results["xlsx"] = run("xlsx", key)
+    base = results["baseline"]
+    rows = []
+    for which, r in results.items():
+        rows.append(
+            (
+                which,
+                f"{r['seconds']:7.2f} s  {r['bytes'] / 1e6:7.1f} MB out  "
+                f"max RSS {r['rss_mb']:5.0f} MB ({r['rss_mb'] - r['start_mb']:+5.0f} MB over "
+                f"the process at start)  ratio {r['seconds'] / base['seconds']:5.1f}x",
+            )
+        )
+    label = "COPY" if connection.vendor == "postgresql" else "raw SELECT + csv.writer"
+    report(f"Export of {n:,} signatures on {connection.vendor} (baseline: {label})", rows)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--measure"]:
+        sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+        if os.environ.get("BENCH_DB_NAME"):
+            import dj_database_url  # noqa: F401 (tests.settings reads DATABASE_URL)
+
+            url = os.environ["DATABASE_URL"]
+            if url.startswith("postgres"):
+                os.environ["DATABASE_URL"] = (
+                    url.rsplit("/", 1)[0] + "/" + os.environ["BENCH_DB_NAME"]
+                )
+        measure(sys.argv[2], sys.argv[3])
+    else:
+        setup()
+        args = [a for a in sys.argv[1:] if not a.startswith("--")]
+        main(int(args[0]) if args else 100_000, "--xlsx" in sys.argv)
