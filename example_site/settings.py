@@ -307,6 +307,19 @@ HERETOSTAY = {
     "PUBLIC_COUNT_INTERVAL": int(
         os.environ.get("HERETOSTAY_PUBLIC_COUNT_INTERVAL", "0" if DEBUG or TESTING else "60")
     ),
+    # Text messages (docs/sms.md): the demo prints them (the console backend, refused by
+    # `check` with DEBUG off); production sends them through Twilio, configured by these
+    # variables (the auth token also verifies Twilio's webhooks).
+    "SMS_BACKEND": os.environ.get(
+        "HERETOSTAY_SMS_BACKEND",
+        "heretostay_wagtail.pledges.sms.backends.console.SMSBackend"
+        if DEBUG or TESTING
+        else "heretostay_wagtail.pledges.sms.backends.twilio.SMSBackend",
+    ),
+    "TWILIO_ACCOUNT_SID": os.environ.get("TWILIO_ACCOUNT_SID"),
+    "TWILIO_AUTH_TOKEN": os.environ.get("TWILIO_AUTH_TOKEN"),
+    "TWILIO_MESSAGING_SERVICE_SID": os.environ.get("TWILIO_MESSAGING_SERVICE_SID"),
+    "TWILIO_FROM_NUMBER": os.environ.get("TWILIO_FROM_NUMBER"),
 }
 
 # heretostay: the REST API.

@@ -7,12 +7,14 @@ is fine: views switch to the language of the record they serve).
 from django.urls import path
 
 from heretostay_wagtail.guides import views as cards
-from heretostay_wagtail.pledges import views as pledges
+from heretostay_wagtail.pledges import webhooks
 
 app_name = "heretostay"
 
 urlpatterns = [
-    path("sms/stop/", pledges.sms_stop, name="sms_stop"),
+    # The SMS provider's webhooks: replies (STOP, START) and delivery receipts.
+    path("sms/stop/", webhooks.sms_inbound, name="sms_stop"),
+    path("sms/status/", webhooks.sms_status, name="sms_status"),
     path(
         "cards/<uuid:key>/<str:language>/<str:fmt>/",
         cards.card_download,

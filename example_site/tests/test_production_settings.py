@@ -26,6 +26,12 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "HERETOSTAY_IP_HASH_SALT": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "act.example.org,testserver",
+    # Texts go through Twilio (check refuses the console backend with DEBUG off), and
+    # throttles live in Redis (shared by every app server; check does not connect).
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": secrets.token_urlsafe(20),
+    "TWILIO_MESSAGING_SERVICE_SID": "MG" + "1" * 32,
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 SHOW_SETTINGS = """

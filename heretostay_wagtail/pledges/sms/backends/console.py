@@ -1,9 +1,16 @@
-"""Prints text messages to stdout: for development and the example site."""
+"""Prints text messages to stdout: for development and the example site's demo.
+
+Nothing is delivered: each message is printed under a banner saying so, and the system
+check ``heretostay.E030`` refuses this backend with DEBUG off (it would mark alerts sent
+while writing phone numbers into the server's logs).
+"""
 
 import sys
 import threading
 
 from heretostay_wagtail.pledges.sms.backends.base import BaseSMSBackend
+
+BANNER = "[DEVELOPMENT CONSOLE SMS BACKEND: printed here, NOT sent to any phone]"
 
 
 class SMSBackend(BaseSMSBackend):
@@ -16,7 +23,7 @@ class SMSBackend(BaseSMSBackend):
         sent = 0
         with self._lock:
             for message in messages:
-                self.stream.write(f"SMS to {message.to}\n{message.body}\n{'-' * 40}\n")
+                self.stream.write(f"{BANNER}\nSMS to {message.to}\n{message.body}\n{'-' * 40}\n")
                 sent += 1
             self.stream.flush()
         return sent
