@@ -22,7 +22,13 @@ from heretostay_wagtail.paper import retention as paper_retention
 from heretostay_wagtail.petitions import services as signing
 from heretostay_wagtail.petitions.models import Signature
 from heretostay_wagtail.pledges import services as pledging
-from heretostay_wagtail.pledges.models import Alert, AlertDelivery, Pledge, VolunteerRole
+from heretostay_wagtail.pledges.models import (
+    Alert,
+    AlertDelivery,
+    PhoneVerification,
+    Pledge,
+    VolunteerRole,
+)
 from heretostay_wagtail.retention import admin as retention_admin  # noqa: F401  (its hooks)
 from heretostay_wagtail.retention import services
 from heretostay_wagtail.retention.tasks import apply_retention
@@ -198,6 +204,15 @@ def test_anonymize_after_close(closed, petition):
 def test_anonymize_pledges_and_alert_deliveries(network, roles):
     site_retention(action="anonymize", days_after_close=None, days_after_activity=90)
     before = Pledge.objects.get(pk=network.ana.pk)
+    Pledge.objects.filter(pk=before.pk).update(
+        email_verified_at=timezone.now(), phone_verified_at=timezone.now()
+    )
+    PhoneVerification.objects.create(
+        pledge=before,
+        phone_digest="d" * 64,
+        code_digest="c" * 64,
+        expires_at=timezone.now(),
+    )
     (outcome,) = services.apply().campaigns
     assert outcome.reason == services.INACTIVE and outcome.days == 90
     assert outcome.counts == {
@@ -211,6 +226,8 @@ def test_anonymize_pledges_and_alert_deliveries(network, roles):
     assert (after.languages, after.availability, after.training_notes) == ("", "", "")
     assert (after.area, after.area_normalized) == ("606", "606")
     assert not after.alert_sms and not after.alert_email
+    assert after.email_verified_at is None and after.phone_verified_at is None
+    assert not PhoneVerification.objects.exists()  # the digest of the number goes too
     assert after.alert_sms_consent_text == "" and after.alert_sms_consent_at is None
     assert set(after.roles.all()) == {roles["driver"], roles["interpreter"]}  # statistics
     assert after.created_at == before.created_at and after.confirmed_at == before.confirmed_at

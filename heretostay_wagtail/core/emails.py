@@ -1,10 +1,14 @@
 """Emails to supporters, rendered in the language they signed in."""
 
+from datetime import timedelta
+
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from heretostay_wagtail.core import branding
+from heretostay_wagtail.core.conf import get_setting
 
 
 def send_templated(template_base, context, to, subject, language, attachments=(), connection=None):
@@ -30,3 +34,24 @@ def _signature(context):
         return {}
     page = context.get("page") or context.get("petition")
     return branding.email_context(branding.for_page(page))
+
+
+def claim_email(record, *, now, also_due=None):
+    """Claim the one email a supporter record (signature, pledge) may get per
+    ``EMAIL_COOLDOWN_SECONDS``: an atomic update of ``confirmation_sent_at`` that only one
+    of several parallel tasks wins, however many times the address is used to sign up
+    (no mail bombing through the site). False: one went out too recently, send nothing.
+    ``also_due`` (a ``Q``) makes more records due (a signer who confirmed since)."""
+    cooldown = timedelta(seconds=get_setting("EMAIL_COOLDOWN_SECONDS") or 0)
+    due = Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lte=now - cooldown)
+    if also_due is not None:
+        due |= also_due
+    rows = type(record)._default_manager.filter(pk=record.pk).filter(due)
+    return bool(rows.update(confirmation_sent_at=now))
+
+
+def release_email(record, *, claimed, previous):
+    """Give a claim back after a failed send, so a retry (or the next sign-up) sends."""
+    type(record)._default_manager.filter(pk=record.pk, confirmation_sent_at=claimed).update(
+        confirmation_sent_at=previous
+    )

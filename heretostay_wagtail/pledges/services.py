@@ -16,7 +16,8 @@ from django_tasks import task
 from heretostay_wagtail.core import emails, recording, tokens
 from heretostay_wagtail.core.models import CampaignCounter, Source
 from heretostay_wagtail.core.tasks import retry_later
-from heretostay_wagtail.pledges.models import Pledge, encode_codes
+from heretostay_wagtail.pledges import verification
+from heretostay_wagtail.pledges.models import Pledge, PledgePage, encode_codes
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,9 @@ def pledge(page, data, *, source=Source.WEB, ip="", language=None, when=None, no
     A repeat email changes nothing and returns the existing pledge: the page answers
     both the same way, and the email with the manage link goes only to the address's
     owner, so nobody can learn who has pledged. ``notify=False`` (imports, demo data)
-    sends no email.
+    sends no email. The email and the phone stay unverified until their owner proves
+    them (``verification``): the manage link's page confirms the email, and a new
+    pledge with text alerts is texted a code (by the same task, after the commit).
     """
     now = when or timezone.now()
     record = recording.build(
@@ -70,13 +73,31 @@ def pledge(page, data, *, source=Source.WEB, ip="", language=None, when=None, no
     return result
 
 
-def update(record, data, *, when=None):
-    """Change what a pledger offers and how they may be alerted (from their link)."""
+def _e164(phone):
+    return phone.as_e164 if phone else ""
+
+
+def update(record, data, *, page=None, when=None):
+    """Change what a pledger offers and how they may be alerted (from their link).
+
+    ``page`` is the translation whose consent wording the pledger saw (default: the one
+    they pledged on). A changed phone number is unverified again; when the pledger gives
+    a new number or turns text alerts on, and the number is not verified, a code is
+    texted to it (after the commit, within the number's hourly limit):
+    ``record.code_queued`` then is True. (The email cannot be changed here: it is who the
+    pledger is, one pledge per email and campaign.)
+    """
     now = when or timezone.now()
-    page = record.page
+    page = page or record.page
+    had_sms = record.alert_sms
+    phone_changed = False
     with transaction.atomic():
         if "phone" in data:
-            record.phone = data.get("phone") or ""
+            new_phone = data.get("phone") or ""
+            if _e164(new_phone) != _e164(record.phone):
+                phone_changed = True
+                record.phone_verified_at = None
+            record.phone = new_phone
         if "area" in data:
             record.area = data["area"]
         record.languages = encode_codes(data.get("languages") or [])
@@ -87,6 +108,7 @@ def update(record, data, *, when=None):
         _consent(record, "email", data.get("alert_email"), email_text, now)
         record.save()
         record.roles.set(data.get("roles") or [])
+        record.code_queued = (phone_changed or not had_sms) and verification.request_code(record)
     return record
 
 
@@ -149,18 +171,44 @@ def stop_emails(record):
     )
 
 
-def manage_url(record):
+def campaign_page(record):
+    """The page a pledger's links point to: the translation they pledged on while it is
+    live; when it was deleted (``Pledge.page`` is then empty) or unpublished, another
+    live translation of the campaign, in the pledger's language if there is one. The
+    manage and unsubscribe views find the pledge by campaign, so a link works on any
+    translation. None when the campaign has no live page left."""
     page = record.page
-    return page.get_full_url() + page.reverse_subpage(
-        "manage", args=[tokens.make(MANAGE, record.public_id)]
-    )
+    if page is not None and page.live:
+        return page
+    pages = PledgePage.objects.live().filter(translation_key=record.campaign_key)
+    pages = list(pages.select_related("locale").order_by("pk"))
+    language = (record.language or "").lower()
+
+    def preference(candidate):
+        code = candidate.locale.language_code.lower()
+        return (code != language, code.split("-")[0] != language.split("-")[0])
+
+    return min(pages, key=preference, default=None)
+
+
+def _link(record, route, purpose):
+    page = campaign_page(record)
+    base = page.get_full_url() if page is not None else None
+    if not base:
+        # The pledge id only: never the pledger's name, email or phone.
+        logger.warning("Pledge %s has no live campaign page to link to", record.pk)
+        return None
+    return base + page.reverse_subpage(route, args=[tokens.make(purpose, record.public_id)])
+
+
+def manage_url(record):
+    """The pledger's link to change or withdraw their pledge (None: no live page left)."""
+    return _link(record, "manage", MANAGE)
 
 
 def unsubscribe_url(record):
-    page = record.page
-    return page.get_full_url() + page.reverse_subpage(
-        "unsubscribe", args=[tokens.make(UNSUBSCRIBE, record.public_id)]
-    )
+    """The link in alert emails that stops email alerts (None: no live page left)."""
+    return _link(record, "unsubscribe", UNSUBSCRIBE)
 
 
 def _queue_manage_link(record, repeat):
@@ -169,32 +217,49 @@ def _queue_manage_link(record, repeat):
 
 @task()
 def send_manage_link(pledge_id, repeat=False):
-    """Email the pledger their link to update or withdraw; retried on failure."""
+    """Email the pledger their link to update or withdraw (at most one such email per
+    pledge per ``EMAIL_COOLDOWN_SECONDS``); retried on failure. A new pledge that asks
+    for text alerts is also texted its phone code (once, on the first attempt)."""
     record = Pledge.objects.filter(pk=pledge_id).select_related("page").first()
-    if record is None or record.page is None:
+    if record is None:
         return
+    if not repeat and record.send_attempts == 0 and verification.wants_phone_code(record):
+        verification.send_phone_code.enqueue(record.pk)
+    now = timezone.now()
+    previous = record.confirmation_sent_at
+    if not emails.claim_email(record, now=now):
+        logger.info("Manage link for pledge %s not sent: one was sent recently", pledge_id)
+        return
+    url = manage_url(record)
+    if url is None:
+        emails.release_email(record, claimed=now, previous=previous)
+        return
+    page = campaign_page(record)
     try:
         with translation.override(record.language):
             subject = (
                 _("Your pledge: %(title)s") if not repeat else _("You already pledged: %(title)s")
-            ) % {"title": record.page.title}
+            ) % {"title": page.title}
         emails.send_templated(
             "heretostay/emails/pledge_link",
             {
                 "pledge": record,
-                "page": record.page,
-                "manage_url": manage_url(record),
+                "page": page,
+                "manage_url": url,
                 "repeat": repeat,
+                "email_verified": record.email_verified_at is not None,
+                "phone_pending": verification.wants_phone_code(record),
             },
             to=[record.email],
             subject=subject,
             language=record.language,
         )
-    except Exception:
-        logger.exception("Sending the manage link for pledge %s failed", pledge_id)
+    except Exception as exc:  # noqa: BLE001 - any mail error; its text may hold the address
+        logger.warning(
+            "Sending the manage link for pledge %s failed (%s)", pledge_id, type(exc).__name__
+        )
+        emails.release_email(record, claimed=now, previous=previous)
         Pledge.objects.filter(pk=pledge_id).update(send_attempts=F("send_attempts") + 1)
         retry_later(send_manage_link, record.send_attempts + 1, pledge_id, repeat)
         return
-    Pledge.objects.filter(pk=pledge_id).update(
-        confirmation_sent_at=timezone.now(), send_attempts=F("send_attempts") + 1
-    )
+    Pledge.objects.filter(pk=pledge_id).update(send_attempts=F("send_attempts") + 1)

@@ -1,28 +1,23 @@
 """What a pledge page does for the public: take pledges (the shared sign-up view with
-``PledgeForm`` and ``services.pledge``), pledger self-service by signed links, and the
-STOP webhook an SMS provider calls.
+``PledgeForm`` and ``services.pledge``), and pledger self-service by signed links:
+manage the pledge, confirm the email, verify the phone by its code. The SMS provider's
+webhooks are in ``webhooks.py``.
 
 Links are emailed only to the pledger, carry no personal data and change nothing on
 GET: email scanners open links, so every change is a POST.
 """
 
-import hmac
-
-from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.csrf import csrf_exempt
-from phonenumber_field.phonenumber import to_python
 
 from heretostay_wagtail.core import routes, throttling, tokens
 from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.core.models import Source
 from heretostay_wagtail.pledges import services as pledging
-from heretostay_wagtail.pledges.forms import PledgeForm, PledgeUpdateForm
+from heretostay_wagtail.pledges import verification
+from heretostay_wagtail.pledges.forms import PhoneCodeForm, PledgeForm, PledgeUpdateForm
 from heretostay_wagtail.pledges.models import Pledge, PledgePage
 
-#: Words providers and carriers treat as an opt-out (English and Spanish).
-STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "ALTO", "PARAR", "BAJA"}
 LINK_MAX_AGE = 60 * 60 * 24 * 365
 
 
@@ -42,14 +37,23 @@ def _pledge_from_token(page, purpose, token, max_age=None):
 
 @routes.page_view(PledgePage, "manage")
 def manage_pledge(request, page, token):
-    """Update roles, availability and consents, withdraw, or rejoin."""
+    """Update roles, availability and consents, withdraw or rejoin, and prove the
+    contacts: "Confirm my email" (a POST through the emailed link: only the address's
+    owner has it), and the code texted to the phone.
+
+    Any successful POST through a link younger than ``EMAIL_VERIFY_MAX_AGE`` proves the
+    email too; an older link still manages the pledge but no longer confirms the email.
+    """
     pledge = _pledge_from_token(page, pledging.MANAGE, token)
     context = page.get_context(request)
     context.update({"pledge": pledge, "token": token, "message": None})
     if pledge is None:
         return TemplateResponse(request, "heretostay/pledge_manage.html", context, status=400)
+    verify_age = get_setting("EMAIL_VERIFY_MAX_AGE")
+    fresh = tokens.read(pledging.MANAGE, token, max_age=verify_age) is not None
     status = 200
-    form = PledgeUpdateForm(pledge)
+    form = PledgeUpdateForm(pledge, page=page)
+    code_form = PhoneCodeForm()
     if request.method == "POST":
         action = request.POST.get("action", "update")
         if not throttling.hit(request, "confirm"):
@@ -57,6 +61,14 @@ def manage_pledge(request, page, token):
                 "Too many attempts from your connection. Please wait a minute and try again."
             )
             status = 429
+        elif action == "verify_email":
+            if fresh:
+                verification.verify_email(pledge)
+                context["message"] = _("Thank you: your email is confirmed.")
+            else:
+                # The page explains it, with the way to a new link.
+                context["old_link_refused"] = True
+                status = 400
         elif action == "withdraw":
             pledging.withdraw(pledge)
             context["message"] = _(
@@ -64,20 +76,64 @@ def manage_pledge(request, page, token):
             )
         elif action == "rejoin":
             pledging.rejoin(pledge)
-            form = PledgeUpdateForm(pledge)
+            form = PledgeUpdateForm(pledge, page=page)
             context["message"] = _("Welcome back! Choose how you want to be alerted.")
         elif pledge.is_withdrawn:
             status = 400
+        elif action == "verify_phone":
+            code_form = PhoneCodeForm(request.POST)
+            status = _verify_phone(pledge, code_form, context)
+            if status == 200:
+                code_form = PhoneCodeForm()
+        elif action == "send_code":
+            if verification.request_code(pledge):
+                context["message"] = _(
+                    "We are texting you a new code. It can take a minute to arrive."
+                )
+            elif verification.wants_phone_code(pledge):
+                context["message"] = _(
+                    "We have sent this number as many codes as we can for now. "
+                    "Please try again in an hour."
+                )
+                status = 429
         else:
-            form = PledgeUpdateForm(pledge, request.POST)
+            form = PledgeUpdateForm(pledge, request.POST, page=page)
             if form.is_valid():
-                pledging.update(pledge, form.cleaned_data)
-                form = PledgeUpdateForm(pledge)
-                context["message"] = _("Your choices are saved.")
+                pledging.update(pledge, form.cleaned_data, page=page)
+                form = PledgeUpdateForm(pledge, page=page)
+                if getattr(pledge, "code_queued", False):
+                    context["message"] = _(
+                        "Your choices are saved. To get text alerts, enter the code we are "
+                        "texting to your phone."
+                    )
+                else:
+                    context["message"] = _("Your choices are saved.")
             else:
                 status = 400
-    context["form"] = form
+        if status == 200 and fresh:
+            verification.verify_email(pledge)
+    context.update(
+        {
+            "form": form,
+            "code_form": code_form,
+            "link_fresh": fresh,
+            "phone_pending": verification.wants_phone_code(pledge),
+        }
+    )
     return TemplateResponse(request, "heretostay/pledge_manage.html", context, status=status)
+
+
+def _verify_phone(pledge, code_form, context):
+    """Check the typed code; the status of the answer (errors go on the code field)."""
+    if not code_form.is_valid():
+        return 400
+    try:
+        verification.verify_phone(pledge, code_form.cleaned_data["code"])
+    except verification.CodeRefused as refused:
+        code_form.add_error("code", refused.message)
+        return 400
+    context["message"] = _("Thank you: your phone is confirmed. You can now get text alerts.")
+    return 200
 
 
 @routes.page_view(PledgePage, "unsubscribe")
@@ -92,30 +148,3 @@ def unsubscribe_email(request, page, token):
         pledging.stop_emails(pledge)
         context["done"] = True
     return TemplateResponse(request, "heretostay/pledge_unsubscribe.html", context)
-
-
-def _secret_ok(request):
-    secret = get_setting("SMS_WEBHOOK_SECRET")
-    given = request.headers.get("X-Heretostay-Secret") or request.GET.get("secret", "")
-    return bool(secret) and hmac.compare_digest(str(given).encode(), str(secret).encode())
-
-
-@csrf_exempt
-def sms_stop(request):
-    """Called by the SMS provider for each incoming reply.
-
-    Authenticated with the shared ``SMS_WEBHOOK_SECRET`` (header ``X-Heretostay-Secret``
-    or ``?secret=``) so strangers cannot unsubscribe people. Answers the same for known
-    and unknown numbers.
-    """
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not _secret_ok(request):
-        return HttpResponseForbidden("Forbidden")
-    sender = request.POST.get("From") or request.POST.get("from") or ""
-    body = (request.POST.get("Body") or request.POST.get("body") or "").strip()
-    phone = to_python(sender[:32], region=get_setting("PHONE_DEFAULT_REGION"))
-    if body.split() and body.split()[0].upper().strip(".!") in STOP_WORDS:
-        if phone and phone.is_valid():
-            pledging.stop_texts(phone)
-    return HttpResponse("", content_type="text/plain")

@@ -57,7 +57,7 @@ from heretostay_wagtail.core.models import (
 from heretostay_wagtail.paper import retention as paper_retention
 from heretostay_wagtail.paper.models import DeliveryJob
 from heretostay_wagtail.petitions.models import PetitionPage, Signature
-from heretostay_wagtail.pledges.models import AlertDelivery, Pledge, PledgePage
+from heretostay_wagtail.pledges.models import AlertDelivery, PhoneVerification, Pledge, PledgePage
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +119,8 @@ ANONYMIZED_PLEDGE = {
     "alert_email": False,
     "alert_email_consent_text": "",
     "alert_email_consent_at": None,
+    "email_verified_at": None,
+    "phone_verified_at": None,
 }
 
 
@@ -362,6 +364,9 @@ def _anonymize(model, key, changes, before):
     def work(pks):
         rows = model.objects.filter(pk__in=pks, anonymized_at__isnull=True)
         updated = rows.update(**changes, anonymized_at=timezone.now())
+        if model is Pledge:
+            # Phone codes keep a keyed digest of the number: they go with it.
+            PhoneVerification.objects.filter(pledge_id__in=pks).delete()
         # New public ids: links emailed earlier (confirm, manage, unsubscribe) no longer
         # open the anonymous rows, nor do ids given out by exports or the API lead to them.
         model.objects.bulk_update(

@@ -10,6 +10,7 @@ from django.http import StreamingHttpResponse
 from django.test import override_settings
 from wagtail.models.audit_log import ModelLogEntry
 
+from heretostay_wagtail.core import conf
 from heretostay_wagtail.models import CampaignCounter, Pledge, Source
 from heretostay_wagtail.pledges import services as pledging
 from tests.conftest import grant
@@ -120,8 +121,11 @@ def test_spanish_pledger_picks_roles_by_the_same_codes(api, pledge_page_es, role
 
 
 def test_new_and_repeat_pledgers_get_identical_answers(
-    api, pledge_page, pledge_page_es, django_capture_on_commit_callbacks
+    api, pledge_page, pledge_page_es, django_capture_on_commit_callbacks, monkeypatch
 ):
+    # Past the per-record email cooldown (tests/pledges/test_cooldown.py covers it), so
+    # the repeat's "you already pledged" email goes out as soon as it is asked for.
+    monkeypatch.setitem(conf.DEFAULTS, "EMAIL_COOLDOWN_SECONDS", 0)
     with django_capture_on_commit_callbacks(execute=True):
         first = api.post(create_url(pledge_page), PLEDGER, format="json")
     # The same person again, in the other language and with different details.

@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 
+from heretostay_wagtail.core import conf
 from heretostay_wagtail.models import CampaignCounter, Pledge
 
 pytestmark = pytest.mark.django_db
@@ -93,8 +94,11 @@ def test_consent_is_opt_in(client, pledge_page):
 
 
 def test_repeat_email_same_response_no_change(
-    client, pledge_page, pledge_page_es, django_capture_on_commit_callbacks
+    client, pledge_page, pledge_page_es, django_capture_on_commit_callbacks, monkeypatch
 ):
+    # Past the per-record email cooldown (tests/pledges/test_cooldown.py covers it), so
+    # the repeat's "you already pledged" email goes out as soon as it is asked for.
+    monkeypatch.setitem(conf.DEFAULTS, "EMAIL_COOLDOWN_SECONDS", 0)
     with django_capture_on_commit_callbacks(execute=True):
         first = client.post(pledge_page.url, form_data(area="60608"))
     with django_capture_on_commit_callbacks(execute=True):
