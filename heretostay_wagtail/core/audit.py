@@ -41,6 +41,14 @@ ACTIONS = {
         _("Dispatch alert"),
         _("Queued a rapid-response alert's messages"),
     ),
+    "heretostay.alert.unverify": (
+        _("Unverify alert"),
+        _("A rapid-response alert went back to draft"),
+    ),
+    "heretostay.alert.recover": (
+        _("Recover alert deliveries"),
+        _("Resolved alert messages a stopped worker left unfinished"),
+    ),
 }
 
 

@@ -143,6 +143,9 @@ RECORD_COUNTS = {
     "heretostay.alert.verify": (people_reached, set()),
     "heretostay.alert.send": (people_reached, set()),
     "heretostay.alert.dispatch": (queued, set()),
+    "heretostay.alert.unverify": (nothing, set()),  # back to draft: no one's data
+    # Recovery: the messages resolved (sent, queued again, failed), which the details list.
+    "heretostay.alert.recover": (total, set()),
 }
 
 

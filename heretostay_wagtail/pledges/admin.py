@@ -42,11 +42,11 @@ from heretostay_wagtail.core.admin import (
 from heretostay_wagtail.pledges import alerts
 from heretostay_wagtail.pledges.exports import COLUMNS as PLEDGER_COLUMNS
 from heretostay_wagtail.pledges.filters import PledgeFilterSet, default_roles
-from heretostay_wagtail.pledges.forms import AlertForm
 from heretostay_wagtail.pledges.models import (
     Alert,
     AlertDelivery,
     AlertStatus,
+    DeliveryStatus,
     Pledge,
     PledgePage,
     VolunteerRole,
@@ -230,6 +230,7 @@ ALERT_PANELS = [
     FieldPanel("areas"),
     FieldPanel("roles"),
     FieldPanel("channel"),
+    FieldPanel("expires_at"),
 ]
 
 
@@ -242,17 +243,24 @@ class AlertCreateView(CreateView):
 
 
 class AlertEditView(EditView):
-    """Only drafts can change; whoever edits becomes the author another person verifies."""
+    """Drafts and verified alerts can change (a verified one that changes goes back to
+    draft: ``alerts.update``); whoever edits last cannot verify it."""
 
     def dispatch(self, request, *args, **kwargs):
         alert = get_object_or_404(Alert, pk=kwargs.get("pk"))
-        if alert.status != AlertStatus.DRAFT:
+        if alert.status == AlertStatus.SENT:
             return redirect(alert_viewset.get_url_name("detail"), alert.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def save_instance(self):
-        self.form.instance.created_by = self.request.user
-        return super().save_instance()
+        return alerts.update(self.form, self.request.user)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except alerts.AlertError as error:
+            messages.error(self.request, str(error))
+            return redirect(alert_viewset.get_url_name("detail"), self.object.pk)
 
     def get_success_url(self):
         return reverse(alert_viewset.get_url_name("detail"), args=[quote(self.object.pk)])
@@ -298,12 +306,25 @@ class AlertViewMixin(WagtailAdminTemplateMixin):
         context = super().get_context_data(**kwargs)
         alert = self.alert
         user = self.request.user
+        roles = list(alert.roles.all())
         context.update(
             alert=alert,
-            roles=list(alert.roles.all()),
+            roles=roles,
+            # What this screen shows, as the verify form posts it back: verifying binds
+            # to exactly this version.
+            fingerprint=alerts.fingerprint(alert, [role.translation_key for role in roles]),
+            expired=alert.is_expired,
+            status_label=alerts.status_label(alert),
             can_verify=alerts.can_verify(alert, user),
-            can_send=alert.status == AlertStatus.VERIFIED and user.has_perm(alerts.SEND_PERMISSION),
-            can_edit=alert.status == AlertStatus.DRAFT and user.has_perm("heretostay.change_alert"),
+            can_send=(
+                alert.status == AlertStatus.VERIFIED
+                and not alert.is_expired
+                and user.has_perm(alerts.SEND_PERMISSION)
+            ),
+            can_edit=(
+                alert.status in (AlertStatus.DRAFT, AlertStatus.VERIFIED)
+                and user.has_perm("heretostay.change_alert")
+            ),
             urls={
                 name: reverse(alert_viewset.get_url_name(name), args=[alert.pk])
                 for name in ("detail", "verify", "send", "deliveries", "edit")
@@ -321,14 +342,28 @@ class AlertDetailView(AlertViewMixin, View):
         counts = dict(
             self.alert.deliveries.order_by().values_list("status").annotate(n=Count("pk"))
         )
+        labels = dict(DeliveryStatus.choices)
+        show_contacts = privacy.can_see_contacts(request.user, Pledge)
+        failures = [
+            (reason if show_contacts else privacy.redact_contacts(reason), n)
+            for reason, n in alerts.failure_reasons(self.alert)
+        ]
         return self.render_to_response(
-            self.get_context_data(preview=alerts.preview(self.alert), delivery_counts=counts)
+            self.get_context_data(
+                preview=alerts.preview(self.alert),
+                delivery_counts=[(labels.get(status, status), n) for status, n in counts.items()],
+                failures=failures,
+            )
         )
 
 
 class AlertVerifyView(AlertViewMixin, View):
     def post(self, request, pk):
-        return self.act(alerts.verify, _("Alert verified. It can now be sent."))
+        seen = request.POST.get("fingerprint", "")
+        return self.act(
+            lambda alert, user: alerts.verify(alert, user, seen),
+            _("Alert verified. It can now be sent."),
+        )
 
 
 class AlertSendView(AlertViewMixin, View):
@@ -343,6 +378,9 @@ class AlertSendView(AlertViewMixin, View):
     def get(self, request, pk):
         if self.alert.status != AlertStatus.VERIFIED:
             messages.error(request, _("Only a verified alert can be sent."))
+            return redirect(self.detail_url())
+        if self.alert.is_expired:
+            messages.error(request, _("This alert has expired and can no longer be sent."))
             return redirect(self.detail_url())
         return self.render_to_response(self.get_context_data(preview=alerts.preview(self.alert)))
 
@@ -368,9 +406,8 @@ class AlertDeliveriesView(AlertViewMixin, View):
         show_contacts = privacy.can_see_contacts(request.user, Pledge)
         rows = list(page)
         for delivery in rows:
-            delivery.shown_error = (
-                delivery.error if show_contacts else privacy.redact_contacts(delivery.error)
-            )
+            error = alerts.reason_text(delivery.error)
+            delivery.shown_error = error if show_contacts else privacy.redact_contacts(error)
         if show_names or show_contacts:
             audit.log_view(
                 request.user,
@@ -403,13 +440,14 @@ class AlertViewSet(ModelViewSet):
     add_view_class = AlertCreateView
     edit_view_class = AlertEditView
     copy_view_enabled = False
-    edit_handler = ObjectList(ALERT_PANELS, base_form_class=AlertForm)
+    edit_handler = ObjectList(ALERT_PANELS, base_form_class=alerts.AlertForm)
     list_filter = ["status", "channel"]
     list_display = [
         TitleColumn("__str__", label=_("Alert"), url_name="heretostay_alerts:detail"),
         Column("areas", label=_("Areas")),
         Column("channel", label=_("Channel"), accessor="get_channel_display"),
-        Column("status", label=_("Status"), accessor="get_status_display"),
+        Column("status", label=_("Status"), accessor=alerts.status_label),
+        DateColumn("expires_at", label=_("Expires")),
         DateColumn("created_at", label=_("Created"), sort_key="created_at"),
         DateColumn("sent_at", label=_("Sent")),
     ]

@@ -8,6 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from heretostay_wagtail.core.exports import Column
 from heretostay_wagtail.core.privacy import mask_email, mask_phone
 
+
+def verified_label(when, has=True):
+    """Whether a contact is verified, in words (not colour alone)."""
+    if not has:
+        return _("no phone")
+    return _("✓ verified") if when else _("not verified")
+
+
 COLUMNS = [
     Column("id", _("ID"), lambda p: p.public_id),
     Column("campaign", _("Campaign"), lambda p: p.campaign_key),
@@ -15,6 +23,21 @@ COLUMNS = [
     Column("name", _("Name"), lambda p: p.name, listing="title"),
     Column("email", _("Email"), lambda p: p.email, mask=mask_email),
     Column("phone", _("Phone"), lambda p: p.phone.as_e164 if p.phone else "", mask=mask_phone),
+    # When each was verified (exports); the roster says whether, in words.
+    Column(
+        "email_verified_at",
+        _("Email verified"),
+        lambda p: p.email_verified_at,
+        listing="text",
+        display=lambda p: verified_label(p.email_verified_at),
+    ),
+    Column(
+        "phone_verified_at",
+        _("Phone verified"),
+        lambda p: p.phone_verified_at,
+        listing="text",
+        display=lambda p: verified_label(p.phone_verified_at, has=bool(p.phone)),
+    ),
     Column(
         "area",
         _("Postal code or neighborhood"),

@@ -44,6 +44,12 @@ class PledgeFilterSet(WagtailFilterSet):
     )
     alert_sms = django_filters.BooleanFilter(label=_("Text alerts"))
     alert_email = django_filters.BooleanFilter(label=_("Email alerts"))
+    email_verified = django_filters.BooleanFilter(
+        label=_("Email verified"), method="filter_email_verified"
+    )
+    phone_verified = django_filters.BooleanFilter(
+        label=_("Phone verified"), method="filter_phone_verified"
+    )
     trained = django_filters.BooleanFilter(label=_("Training completed"), method="filter_trained")
     withdrawn = django_filters.BooleanFilter(label=_("Withdrawn"), method="filter_withdrawn")
 
@@ -64,6 +70,16 @@ class PledgeFilterSet(WagtailFilterSet):
 
     def filter_availability(self, queryset, name, value):
         return queryset.filter(availability__contains=f",{value},") if value else queryset
+
+    def filter_email_verified(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(email_verified_at__isnull=not value)
+
+    def filter_phone_verified(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(phone_verified_at__isnull=not value)
 
     def filter_trained(self, queryset, name, value):
         return queryset if value is None else queryset.filter(trained_at__isnull=not value)

@@ -1,11 +1,15 @@
 """The one validator for pledges, and the form a pledger uses to change theirs."""
 
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Locale
 
 from heretostay_wagtail.core import fields
+from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.core.forms import SupporterForm
 from heretostay_wagtail.pledges.filters import default_roles
 from heretostay_wagtail.pledges.models import (
@@ -16,6 +20,7 @@ from heretostay_wagtail.pledges.models import (
     PledgePage,
     VolunteerRole,
 )
+from heretostay_wagtail.pledges.verification import clean_code
 
 
 def area_field(required=True):
@@ -94,10 +99,14 @@ class PledgeForm(NetworkFieldsMixin, SupporterForm):
 
 
 class PledgeUpdateForm(NetworkFieldsMixin, forms.Form):
-    """What a pledger changes through their emailed link."""
+    """What a pledger changes through their emailed link.
 
-    def __init__(self, pledge, *args, **kwargs):
-        page = pledge.page
+    ``page`` is the translation the link opened (default: the one they pledged on, which
+    may have been deleted since): its roles and consent wording are the ones shown.
+    """
+
+    def __init__(self, pledge, *args, page=None, **kwargs):
+        page = page or pledge.page
         if "initial" not in kwargs:
             kwargs["initial"] = {
                 "phone": pledge.phone or "",
@@ -125,21 +134,75 @@ class PledgeUpdateForm(NetworkFieldsMixin, forms.Form):
         return cleaned
 
 
+class PhoneCodeForm(forms.Form):
+    """The code texted to a pledger's phone, typed back on their manage page."""
+
+    code = fields.CleanCharField(
+        label=_("Code we texted you"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
+        ),
+    )
+
+    def clean_code(self):
+        code = clean_code(self.cleaned_data["code"])
+        length = get_setting("PHONE_CODE_LENGTH")
+        if len(code) != length or not (code.isascii() and code.isdigit()):
+            raise forms.ValidationError(
+                _("Enter the %(length)s-digit code we texted you.") % {"length": length}
+            )
+        return code
+
+
+#: The latest an alert may expire: an alert is about something happening now.
+MAX_EXPIRY_DAYS = 7
+
+
+def default_expiry(now=None):
+    """The default expiry of a new alert, to the minute (as the admin shows it)."""
+    now = now or timezone.now()
+    expiry = now + timedelta(hours=get_setting("ALERT_EXPIRY_HOURS"))
+    return expiry.replace(second=0, microsecond=0)
+
+
+def clean_expiry(value, now=None):
+    """An alert's expiry: in the future, at most ``MAX_EXPIRY_DAYS`` ahead."""
+    now = now or timezone.now()
+    if value <= now:
+        raise forms.ValidationError(_("Expires: choose a time in the future."), code="past")
+    if value > now + timedelta(days=MAX_EXPIRY_DAYS):
+        raise forms.ValidationError(
+            _("Expires: choose a time at most %(days)s days from now."),
+            code="too_far",
+            params={"days": MAX_EXPIRY_DAYS},
+        )
+    return value
+
+
 class AlertForm(WagtailAdminModelForm):
     """The one validator of an alert: the admin's create/edit views and the API."""
 
     class Meta:
         model = Alert
-        fields = ["page", "message", "areas", "roles", "channel"]
+        fields = ["page", "message", "areas", "roles", "channel", "expires_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "expires_at" in self.fields and not self.instance.pk:
+            self.fields["expires_at"].initial = default_expiry()
         self.fields["roles"].queryset = default_roles()
         self.fields["roles"].widget = forms.CheckboxSelectMultiple(
             choices=self.fields["roles"].choices
         )
         self.fields["page"].queryset = PledgePage.objects.filter(locale=Locale.get_default())
         self.fields["page"].widget = forms.Select(choices=self.fields["page"].choices)
+
+    def clean_expires_at(self):
+        value = self.cleaned_data.get("expires_at")
+        if value is None:
+            return default_expiry()
+        return clean_expiry(value)
 
     def clean_areas(self):
         value = self.cleaned_data["areas"]

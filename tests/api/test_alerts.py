@@ -3,9 +3,10 @@ enforced by the same service, reach, and a send that never messages anyone twice
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 from wagtail.models.audit_log import ModelLogEntry
 
-from heretostay_wagtail.models import Alert, AlertDelivery
+from heretostay_wagtail.models import Alert, AlertDelivery, Pledge
 from heretostay_wagtail.pledges import services as pledging
 from heretostay_wagtail.pledges import sms
 from tests.conftest import grant
@@ -66,6 +67,8 @@ def network(pledge_page, roles):
             },
             notify=False,
         )
+    # Their phones are verified (the code texted to them, typed back).
+    Pledge.objects.update(phone_verified_at=timezone.now())
     return pledge_page
 
 
@@ -87,22 +90,23 @@ def test_create_preview_verify_send_with_two_people(
     assert response.status_code == 201
     alert = response.json()
     assert alert["status"] == "draft" and alert["roles"] == ["driver"]
-    assert alert["reach"] == {"channels": {"sms": 1}, "people": 1}
+    assert alert["reach"] == {"channels": {"sms": 1}, "people": 1, "unverified": {"sms": 0}}
     assert response["Location"] == alert["url"]
     assert author_api.get(alert["url"]).json()["reach"]["people"] == 1
     assert ModelLogEntry.objects.filter(action="heretostay.alert.create").count() == 1
 
     # The author cannot verify their own alert, nor send it unverified.
-    refused = author_api.post(alert["url"] + "verify/")
+    seen = {"fingerprint": alert["fingerprint"]}
+    refused = author_api.post(alert["url"] + "verify/", seen, format="json")
     assert refused.status_code == 409
     assert refused.json()["detail"] == "Another person must verify an alert you created."
     assert author_api.post(alert["url"] + "send/").status_code == 409
     assert Alert.objects.get().status == "draft"
 
-    verified = second_api.post(alert["url"] + "verify/")
+    verified = second_api.post(alert["url"] + "verify/", seen, format="json")
     assert verified.status_code == 200 and verified.json()["status"] == "verified"
     assert verified.json()["verified_by"] == second_user.pk
-    assert second_api.post(alert["url"] + "verify/").status_code == 409
+    assert second_api.post(alert["url"] + "verify/", seen, format="json").status_code == 409
 
     with django_capture_on_commit_callbacks(execute=True):
         sent = author_api.post(alert["url"] + "send/")
@@ -142,7 +146,7 @@ def test_permissions(api, editor_api, django_user_model, network, author):
     _v, viewer = user_client(django_user_model, "alertviewer", "heretostay.view_alert")
     for client, code in ((api, 401), (editor_api, 403), (viewer, 403)):
         assert create(client, network).status_code == code
-        assert client.post(url + "verify/").status_code == code
+        assert client.post(url + "verify/", {"fingerprint": "0" * 64}).status_code == code
         assert client.post(url + "send/").status_code == code
     assert api.get(url).status_code == 401
     assert editor_api.get(url).status_code == 403

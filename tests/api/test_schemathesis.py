@@ -237,7 +237,7 @@ def data(
         )
         for _ in range(2)
     )
-    alerts.verify(verified, superuser)
+    alerts.verify(verified, superuser, alerts.fingerprint(verified))
     job = DeliveryJob.objects.create(page=petition)
     return {
         "paths": {

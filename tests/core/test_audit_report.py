@@ -260,7 +260,7 @@ def test_a_dash_when_an_action_has_no_count(client, auditor, petition, superuser
     page = make_pledge_page(petition.get_parent(), slug="pledge-report")
     alert = Alert.objects.create(page=page, message="ICE at 5th", areas="606", created_by=auditor)
     audit.log(alert, "heretostay.alert.create", user=auditor)
-    alerts.verify(alert, superuser)  # a real verification, with its reach
+    alerts.verify(alert, superuser, alerts.fingerprint(alert))  # a real one, with its reach
     client.force_login(auditor)
     response = client.get(reverse(URL))
     verified, created = entries(response)

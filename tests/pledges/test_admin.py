@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -43,6 +44,11 @@ def roster(pledge_page, pledge_page_es, roles, roles_es):
     withdrawn = make_pledge(pledge_page, name="Dee", email="d@example.org", area="60608")
     pledging.withdraw(withdrawn)
     mail.outbox.clear()
+
+
+def shown_fingerprint(html):
+    """The fingerprint the verify form posts back: what the page showed."""
+    return re.search(r'name="fingerprint" value="([0-9a-f]{64})"', html).group(1)
 
 
 def roster_url(name="index"):
@@ -143,18 +149,21 @@ def test_alert_flow_create_verify_preview_send_and_log(
     assert "someone else has to verify it" in html
     assert "This alert will reach 2 people" in html
     assert "Go observe &lt;safely&gt;" in html
-    # The creator cannot verify; a second person can.
-    client.post(reverse("heretostay_alerts:verify", args=[alert.pk]))
+    assert 'name="fingerprint"' not in html  # the creator is offered no verify button
+    # The creator cannot verify; a second person can, the version their screen showed.
+    client.post(reverse("heretostay_alerts:verify", args=[alert.pk]), {"fingerprint": "0" * 64})
     alert.refresh_from_db()
     assert alert.status == AlertStatus.DRAFT
     client.force_login(verifier)
-    client.post(reverse("heretostay_alerts:verify", args=[alert.pk]))
+    html = client.get(detail).content.decode()
+    assert "Expires" in html and "Go observe &lt;safely&gt;" in html
+    client.post(
+        reverse("heretostay_alerts:verify", args=[alert.pk]),
+        {"fingerprint": shown_fingerprint(html)},
+    )
     alert.refresh_from_db()
     assert alert.status == AlertStatus.VERIFIED
-    # A verified alert can no longer be edited.
     client.force_login(coordinator)
-    edit = client.get(reverse("heretostay_alerts:edit", args=[alert.pk]))
-    assert edit.status_code == 302
     send_url = reverse("heretostay_alerts:send", args=[alert.pk])
     page = client.get(send_url).content.decode()
     assert "Send to 2 people now" in page and not sms.outbox
@@ -171,6 +180,8 @@ def test_alert_flow_create_verify_preview_send_and_log(
     log = client.get(reverse("heretostay_alerts:deliveries", args=[alert.pk])).content.decode()
     assert "Ana (60608)" in log and "Sent" in log
     assert AlertDelivery.objects.filter(status="sent").count() == 2
+    # A sent alert can no longer be edited.
+    assert client.get(reverse("heretostay_alerts:edit", args=[alert.pk])).status_code == 302
     actions = list(
         ModelLogEntry.objects.filter(object_id=str(alert.pk)).values_list("action", flat=True)
     )

@@ -1,8 +1,11 @@
 """Targeting, the two-person rule, idempotent dispatch and retries."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from heretostay_wagtail.models import Alert, AlertDelivery, AlertStatus, DeliveryStatus
@@ -26,6 +29,20 @@ def make_alert(page, creator, roles=(), **kwargs):
     )
     alert.roles.set(roles)
     return alert
+
+
+def verify(alert, user):
+    """Verify the version the verifier has in front of them."""
+    return alerts.verify(alert, user, alerts.fingerprint(alert))
+
+
+def retry_due(times=1):
+    """Let the backoff pass and run recovery (the cron job), ``times`` times."""
+    for _ in range(times):
+        AlertDelivery.objects.filter(status=DeliveryStatus.QUEUED).update(
+            next_attempt_at=timezone.now() - timedelta(seconds=1)
+        )
+        alerts.recover()
 
 
 @pytest.fixture
@@ -128,22 +145,71 @@ def test_targeting_by_area_prefix_roles_and_consent(network_live, pledge_page, c
 
 def test_preview_counts_people_once(network_live, pledge_page, coordinator):
     alert = make_alert(pledge_page, coordinator, channel="both")
-    assert alerts.preview(alert) == {"channels": {"sms": 2, "email": 3}, "people": 3}
+    assert alerts.preview(alert) == {
+        "channels": {"sms": 2, "email": 3},
+        "people": 3,
+        "unverified": {"sms": 0, "email": 0},
+    }
+
+
+def test_only_verified_channels_are_alerted_and_the_rest_are_counted(
+    network_live, pledge_page, coordinator, verifier, send_and_commit
+):
+    from .helpers import set_verified
+
+    # The observer proved their email but not their phone; the Spanish driver neither.
+    set_verified(network_live["observer"], email=True, phone=False)
+    set_verified(network_live["driver_es"], email=False, phone=False)
+    alert = make_alert(pledge_page, coordinator, channel="both")
+    assert emails_of(alerts.recipients(alert, "sms")) == set()
+    assert emails_of(alerts.recipients(alert, "email")) == {"a@example.org", "c@example.org"}
+    assert alerts.preview(alert) == {
+        "channels": {"sms": 0, "email": 2},
+        "people": 2,
+        "unverified": {"sms": 2, "email": 1},
+    }
+    # They still count as pledges: only their alerts wait for the proof.
+    from heretostay_wagtail.models import CampaignCounter
+
+    assert CampaignCounter.totals(pledge_page.campaign_key)["count"] == 5
+    verify(alert, verifier)
+    send_and_commit(alert, coordinator)
+    assert not sms.outbox
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "c@example.org"]
+
+
+def test_a_contact_unverified_after_queueing_is_not_messaged(
+    network_live, pledge_page, coordinator
+):
+    """A pledger who changed their number after the alert was queued (its verification
+    is gone) gets nothing on it."""
+    from .helpers import set_verified
+
+    alert = make_alert(pledge_page, coordinator, areas="60608")
+    Alert.objects.filter(pk=alert.pk).update(status=AlertStatus.SENT)
+    delivery = AlertDelivery.objects.create(
+        alert=alert, pledge=network_live["observer"], channel="sms"
+    )
+    set_verified(network_live["observer"], phone=False)
+    alerts.deliver_batch.call([delivery.pk])
+    delivery.refresh_from_db()
+    assert not sms.outbox and delivery.status == DeliveryStatus.SKIPPED
 
 
 def test_two_person_rule(network_live, pledge_page, coordinator, verifier, editor, send_and_commit):
     alert = make_alert(pledge_page, coordinator)
     with pytest.raises(alerts.AlertError):
-        alerts.verify(alert, coordinator)  # the creator
+        verify(alert, coordinator)  # the creator
     with pytest.raises(PermissionDenied):
-        alerts.verify(alert, editor)  # no verify permission
+        verify(alert, editor)  # no verify permission
     with pytest.raises(alerts.AlertError):
         alerts.send(alert, coordinator)  # not verified yet
     assert not sms.outbox
-    alerts.verify(alert, verifier)
+    verify(alert, verifier)
     assert alert.status == AlertStatus.VERIFIED and alert.verified_by == verifier
+    assert alert.verified_fingerprint == alerts.fingerprint(alert)
     with pytest.raises(alerts.AlertError):
-        alerts.verify(alert, verifier)  # only drafts
+        verify(alert, verifier)  # only drafts
     with pytest.raises(PermissionDenied):
         alerts.send(alert, editor)
     send_and_commit(alert, coordinator)
@@ -159,9 +225,14 @@ def test_dispatch_sends_each_person_once_with_stop_line_in_their_language(
     network_live, pledge_page, coordinator, verifier, send_and_commit
 ):
     alert = make_alert(pledge_page, coordinator, channel="both")
-    alerts.verify(alert, verifier)
+    verify(alert, verifier)
     send_and_commit(alert, coordinator)
     assert sorted(m.to for m in sms.outbox) == ["+13125550101", "+13125550102"]
+    # Each text carries its delivery's idempotency key; each row its provider's id.
+    for message in sms.outbox:
+        delivery = AlertDelivery.objects.get(pk=message.metadata["delivery"])
+        assert message.idempotency_key == delivery.idempotency_key
+        assert delivery.provider_id == message.provider_id and delivery.sent_at
     bodies = {m.to: m.body for m in sms.outbox}
     assert bodies["+13125550101"].endswith("Reply STOP to stop alerts.")
     assert bodies["+13125550102"].endswith("Responde STOP para dejar de recibir alertas.")
@@ -206,12 +277,27 @@ def test_failing_backend_is_retried_a_bounded_number_of_times(
     }
     failing_sms.calls.clear()
     alert = make_alert(pledge_page, coordinator, areas="60608")  # one SMS recipient
-    alerts.verify(alert, verifier)
+    verify(alert, verifier)
+    before = timezone.now()
     send_and_commit(alert, coordinator)
     delivery = AlertDelivery.objects.get()
+    # Back in the queue, to be tried again after ALERT_RETRY_BASE_SECONDS (30 s)...
+    assert delivery.status == DeliveryStatus.QUEUED and delivery.attempts == 1
+    assert "ConnectionError: provider unreachable" in delivery.error
+    wait = (delivery.next_attempt_at - before).total_seconds()
+    assert 30 <= wait < 40
+    # ... not before: recovery (the cron job) leaves a row that is not due.
+    alerts.recover()
+    assert AlertDelivery.objects.get().attempts == 1 and len(failing_sms.calls) == 1
+    retry_due()
+    delivery.refresh_from_db()
+    assert delivery.attempts == 2 and delivery.status == DeliveryStatus.QUEUED
+    wait = (delivery.next_attempt_at - timezone.now()).total_seconds()
+    assert 50 < wait <= 60  # doubled
+    retry_due(3)
+    delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED
     assert delivery.attempts == 3  # MAX_SEND_ATTEMPTS in these tests
-    assert "ConnectionError: provider unreachable" in delivery.error
     assert len(failing_sms.calls) == 3
 
 
@@ -224,10 +310,13 @@ def test_transient_failures_recover(
     }
     failing_sms.calls.clear()
     alert = make_alert(pledge_page, coordinator, areas="60608")
-    alerts.verify(alert, verifier)
+    verify(alert, verifier)
     send_and_commit(alert, coordinator)
+    retry_due(2)
     delivery = AlertDelivery.objects.get()
     assert delivery.status == DeliveryStatus.SENT and delivery.attempts == 3
+    assert len(sms.outbox) == 1
+    retry_due()
     assert len(sms.outbox) == 1
 
 
@@ -239,8 +328,9 @@ def test_backend_that_reports_nothing_sent_counts_as_failure(
         "SMS_BACKEND": "tests.pledges.failing_sms.RefusesSilently",
     }
     alert = make_alert(pledge_page, coordinator, areas="60608")
-    alerts.verify(alert, verifier)
+    verify(alert, verifier)
     send_and_commit(alert, coordinator)
+    retry_due(2)
     delivery = AlertDelivery.objects.get()
     assert delivery.status == DeliveryStatus.FAILED and "did not accept" in delivery.error
 
