@@ -63,11 +63,13 @@ DEFAULTS = {
     },
     # Cache-Control of campaign pages (the page with its form, the thank-you page) for
     # anonymous visitors, when the pages carry nothing per visitor (CampaignFormMiddleware
-    # installed: docs/deploying.md). Publishing purges them from a front-end cache
-    # (wagtail.contrib.frontend_cache); the count on them is at most PUBLIC_COUNT_INTERVAL
-    # old anyway. max_age 0 keeps them private.
+    # installed: docs/deploying.md). A shared cache or CDN keeps them "s_maxage" seconds
+    # (publishing purges them: wagtail.contrib.frontend_cache); browsers ask again each
+    # time (max_age 0), so a supporter who just signed sees the page as it is now.
+    # s_maxage 0 keeps them private.
     "PAGE_CACHE_CONTROL": {
-        "max_age": 60,
+        "s_maxage": 60,
+        "max_age": 0,
         "stale_while_revalidate": 60,
         "stale_if_error": 24 * 60 * 60,
     },

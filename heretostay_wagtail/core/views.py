@@ -25,7 +25,7 @@ CROSS_SITE = _(
 
 def _directives(options):
     directives = {"max_age": int(options.get("max_age") or 0)}
-    for name in ("stale_while_revalidate", "stale_if_error"):
+    for name in ("s_maxage", "stale_while_revalidate", "stale_if_error"):
         if options.get(name):
             directives[name] = int(options[name])
     return directives
@@ -37,7 +37,7 @@ def cache_publicly(request, page, response):
     Only when the page carries nothing per visitor: the sign-up form has no CSRF token
     (``core.middleware.CampaignFormMiddleware`` is installed), nobody is logged in (the
     Wagtail user bar), the page has no view restriction (a visitor who passed one must
-    not be served to others), and ``PAGE_CACHE_CONTROL`` allows it (max_age > 0).
+    not be served to others), and ``PAGE_CACHE_CONTROL`` allows it (s_maxage > 0).
     """
     options = get_setting("PAGE_CACHE_CONTROL")
     user = getattr(request, "user", None)
@@ -45,7 +45,7 @@ def cache_publicly(request, page, response):
         request.method not in ("GET", "HEAD")
         or response.status_code != 200
         or not getattr(request, TOKENLESS, False)
-        or not options.get("max_age")
+        or not options.get("s_maxage")
         or (user is not None and user.is_authenticated)
         or getattr(request, "is_preview", False)
         or page.get_view_restrictions().exists()
