@@ -109,12 +109,21 @@ UNSTATABLE = {
     "pledges_create": {
         "phone": ({"invalid"}, f"needed for text alerts (alert_sms); {DIALABLE}"),
     },
-    "alerts_create": {
-        "areas": (
-            {"invalid"},
-            "each of the postal codes or prefixes in the text has at most 20 letters (of any "
-            "script), digits or dashes: no regular expression portable to OpenAPI clients",
-        ),
+    **{
+        operation: {
+            "areas": (
+                {"invalid"},
+                "each of the postal codes or prefixes in the text has at most 20 letters (of "
+                "any script), digits or dashes: no regular expression portable to OpenAPI "
+                "clients",
+            ),
+            "expires_at": (
+                {"past", "too_far"},
+                "in the future and at most 7 days ahead: relative to the moment of the "
+                "request, which a schema cannot state",
+            ),
+        }
+        for operation in ("alerts_create", "alerts_partial_update")
     },
     "petitions_deliveries_create": {
         "regions": (
@@ -258,6 +267,7 @@ def data(
         },
         "body": {
             "/api/v1/alerts/": {"campaign": pledge_page.pk},
+            "/api/v1/alerts/{id}/": {"campaign": pledge_page.pk},
             "/api/v1/signatures/confirm/": {"token": tokens.make("confirm", signature.public_id)},
             "/api/v1/petitions/{id}/paper-signatures/": {"sheet_code": ""},
         },

@@ -150,7 +150,7 @@ def status_counts():
     return dict(AlertDelivery.objects.order_by().values_list("status").annotate(n=Count("pk")))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("point", ["after", "before"])
 def test_worker_killed_mid_dispatch_everyone_texted_exactly_once(
     provider, sent_alert, tmp_path, point
