@@ -9,6 +9,7 @@ manage links) are read back from that log.
 
 import email
 import email.policy
+import json
 import os
 import re
 import secrets
@@ -21,11 +22,28 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = os.environ.get("BROWSER_TESTS_PYTHON") or sys.executable
 #: The console email backend writes this line (79 dashes) after each message.
 EMAIL_SEPARATOR = "-" * 79
+#: The console SMS backend (``pledges/sms/backends/console.py``) prints each text message
+#: under this banner, then ``SMS to <number>``, the body, and a line of 40 dashes.
+SMS_BANNER = "[DEVELOPMENT CONSOLE SMS BACKEND: printed here, NOT sent to any phone]"
+SMS_SEPARATOR = "-" * 40
+
+
+class Text(NamedTuple):
+    """A text message printed by the console SMS backend."""
+
+    to: str
+    body: str
+
+
+def _digits(number):
+    """A phone number as ``+`` and digits (``+1 312 555-0142`` -> ``+13125550142``)."""
+    return re.sub(r"[^\d+]", "", number)
 
 
 def free_port():
@@ -194,6 +212,80 @@ class DemoServer:
             if match:
                 paths.append(match.group(1))
         return paths
+
+    # Text messages, as printed by the console SMS backend (the task worker sends them).
+
+    def texts(self):
+        """Every text message printed so far, oldest first, as ``Text(to, body)``."""
+        messages = []
+        for chunk in self.log().split(SMS_BANNER)[1:]:
+            header, _, rest = chunk.lstrip("\n").partition("\n")
+            body, separator, _ = ("\n" + rest).partition(f"\n{SMS_SEPARATOR}\n")
+            if not header.startswith("SMS to ") or not separator:
+                continue  # not a message, or one still being written
+            messages.append(Text(to=header.removeprefix("SMS to ").strip(), body=body[1:]))
+        return messages
+
+    def texts_to(self, number, *, containing=None):
+        """The text messages sent to ``number`` (any spacing), optionally only those whose
+        body contains ``containing``."""
+        wanted = _digits(number)
+        return [
+            t
+            for t in self.texts()
+            if _digits(t.to) == wanted and (containing is None or containing in t.body)
+        ]
+
+    def wait_for_text(self, number, count=1, timeout=30, *, containing=None):
+        """The ``count``-th text message to ``number`` (optionally containing a marker),
+        once it is printed; an AssertionError after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.texts_to(number, containing=containing)
+            if len(found) >= count:
+                return found[count - 1]
+            time.sleep(0.2)
+        what = f" containing {containing!r}" if containing else ""
+        raise AssertionError(f"no text message #{count} to {number}{what} within {timeout}s")
+
+    # Users.
+
+    def create_user(self, username, password, *, groups=(), permissions=()):
+        """A staff user who can log in to the admin with ``password``, in the named
+        ``groups`` (created when missing) and with ``permissions`` given as
+        ``"app_label.codename"`` (e.g. ``"wagtailadmin.access_admin"``)."""
+        spec = json.dumps(
+            {
+                "username": username,
+                "password": password,
+                "groups": list(groups),
+                "permissions": list(permissions),
+            }
+        )
+        code = f"""
+import json
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+spec = json.loads({spec!r})
+user, _ = get_user_model().objects.get_or_create(
+    username=spec["username"], defaults={{"email": spec["username"] + "@example.org"}}
+)
+user.is_staff = True
+user.set_password(spec["password"])
+user.save()
+for name in spec["groups"]:
+    user.groups.add(Group.objects.get_or_create(name=name)[0])
+for name in spec["permissions"]:
+    app_label, codename = name.split(".", 1)
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    )
+print("created", user.pk)
+"""
+        out = self.manage("shell", "-c", code, timeout=120)
+        if "created" not in out:
+            raise RuntimeError(f"create_user({username!r}) printed: {out}")
+        return username
 
 
 if __name__ == "__main__":  # a quick manual check: python tests/browser/demo_server.py

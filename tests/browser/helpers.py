@@ -351,3 +351,50 @@ def render_pdf_page(pdf_path, png_path, width):
         first.render(scale=scale).to_pil().save(str(png_path))
     finally:
         pdf.close()
+
+
+# The rapid-response alert flow (test_alerts.py): a pledger with a phone, two organizers.
+
+
+def login(page, server, username, password):
+    """Log in to the admin as any user (``admin_login`` is the demo's admin)."""
+    page.goto(server.url("/admin/login/"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r".*/admin/$"))
+
+
+def fill_pledge_with_phone(page, *, name, email, phone, area, text_alerts=True, email_alerts=True):
+    """The pledge form with a mobile number and the alert channels chosen."""
+    fill_pledge(page, name=name, email=email, area=area)
+    page.get_by_label("Mobile phone").fill(phone)
+    page.get_by_label("Yes, send me rapid-response alerts by text message.").set_checked(
+        text_alerts
+    )
+    page.get_by_label("Yes, send me rapid-response alerts by email.").set_checked(email_alerts)
+
+
+def field_error(page, field):
+    """The error message shown for a form field (a locator), read through the field's
+    ``aria-describedby``, as a screen reader would; "" when none is associated."""
+    ids = (field.get_attribute("aria-describedby") or "").split()
+    texts = [page.locator(f"[id='{i}']").inner_text() for i in ids if i.endswith("_error")]
+    return " ".join(t.strip() for t in texts)
+
+
+def open_alerts(page):
+    """Rapid response → Alerts, through the admin's sidebar menu."""
+    page.goto("/admin/")
+    page.get_by_role("button", name="Rapid response").click()
+    page.get_by_role("link", name="Alerts", exact=True).click()
+    page.wait_for_url(re.compile(r".*/admin/heretostay/alerts/$"))
+
+
+def alert_fact(page, label):
+    """What the alert's summary (its ``<dl>``) says for ``label``, e.g. "Status"; None
+    when the page does not show it."""
+    term = page.locator("main dl dt", has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
+    if not term.count():
+        return None
+    return term.first.locator("xpath=following-sibling::dd[1]").inner_text().strip()
