@@ -15,7 +15,9 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from wagtail import hooks
@@ -256,11 +258,21 @@ class AlertEditView(EditView):
         return alerts.update(self.form, self.request.user)
 
     def form_valid(self, form):
+        was_verified = Alert.objects.filter(pk=self.object.pk, status=AlertStatus.VERIFIED).exists()
         try:
-            return super().form_valid(form)
+            response = super().form_valid(form)
         except alerts.AlertError as error:
             messages.error(self.request, str(error))
             return redirect(alert_viewset.get_url_name("detail"), self.object.pk)
+        if was_verified and self.object.status == AlertStatus.DRAFT:
+            messages.warning(
+                self.request,
+                _(
+                    "This alert changed after it was verified, so it went back to draft: "
+                    "another person must verify it again."
+                ),
+            )
+        return response
 
     def get_success_url(self):
         return reverse(alert_viewset.get_url_name("detail"), args=[quote(self.object.pk)])
@@ -447,7 +459,16 @@ class AlertViewSet(ModelViewSet):
         Column("areas", label=_("Areas")),
         Column("channel", label=_("Channel"), accessor="get_channel_display"),
         Column("status", label=_("Status"), accessor=alerts.status_label),
-        DateColumn("expires_at", label=_("Expires")),
+        # The exact time (a relative "in 11 hours" reads as past in Wagtail's DateColumn).
+        Column(
+            "expires_at",
+            label=_("Expires"),
+            accessor=lambda alert: (
+                date_format(localtime(alert.expires_at), "SHORT_DATETIME_FORMAT")
+                if alert.expires_at
+                else ""
+            ),
+        ),
         DateColumn("created_at", label=_("Created"), sort_key="created_at"),
         DateColumn("sent_at", label=_("Sent")),
     ]

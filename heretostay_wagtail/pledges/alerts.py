@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from django_tasks import task
 from wagtail.log_actions import log as wagtail_log
 
-from heretostay_wagtail.core import audit, emails, privacy
+from heretostay_wagtail.core import audit, branding, emails, privacy
 from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.pledges import forms as pledge_forms
 from heretostay_wagtail.pledges import services as pledging
@@ -459,8 +459,23 @@ def stop_line(language):
         return str(_("Reply STOP to stop alerts."))
 
 
+def sender(alert):
+    """Who an alert is from, first in every text (people trust an alert they can place):
+    the site's organization name (branding), else the network's title. Read once per
+    alert object."""
+    if not hasattr(alert, "_hts_sender"):
+        page = alert.page
+        name = branding.for_page(page).organization_name if page is not None else ""
+        alert._hts_sender = (name or (page.title if page is not None else "")).strip()
+    return alert._hts_sender
+
+
 def sms_body(alert, pledge):
-    return f"{alert.message.strip()}\n{stop_line(pledge.language)}"
+    message = alert.message.strip()
+    name = sender(alert)
+    if name:
+        message = f"{name}: {message}"
+    return f"{message}\n{stop_line(pledge.language)}"
 
 
 def sms_message(alert, delivery):

@@ -189,8 +189,13 @@ class AlertForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "expires_at" in self.fields and not self.instance.pk:
-            self.fields["expires_at"].initial = default_expiry()
+        if "expires_at" in self.fields:
+            if not self.instance.pk:
+                self.fields["expires_at"].initial = default_expiry()
+            self.fields["expires_at"].help_text = _(
+                "An alert not sent by then is never sent. A new alert expires "
+                "%(hours)s hours after it is written; you can choose up to %(days)s days."
+            ) % {"hours": get_setting("ALERT_EXPIRY_HOURS"), "days": MAX_EXPIRY_DAYS}
         self.fields["roles"].queryset = default_roles()
         self.fields["roles"].widget = forms.CheckboxSelectMultiple(
             choices=self.fields["roles"].choices

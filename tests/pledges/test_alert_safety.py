@@ -11,6 +11,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from wagtail.models import ModelLogEntry
 
 from heretostay_wagtail.models import Alert, AlertDelivery, AlertStatus, DeliveryStatus
@@ -167,6 +169,12 @@ def test_editing_a_verified_alert_in_the_admin_sends_it_back_to_draft(
     assert (alert.verified_by, alert.verified_at, alert.verified_fingerprint) == (None, None, "")
     entry = ModelLogEntry.objects.get(action="heretostay.alert.unverify")
     assert entry.data == {"reason": "edited"} and entry.user_id == staff["author"].pk
+    # The editor is told, not left to notice the status.
+    html = client.get(response["Location"]).content.decode()
+    assert "so it went back to draft: another person must verify it again" in html
+    # The list shows when it expires as a time (Wagtail's relative dates said "Just now").
+    listing = client.get(reverse("heretostay_alerts:index")).content.decode()
+    assert date_format(localtime(alert.expires_at), "SHORT_DATETIME_FORMAT") in listing
 
 
 def test_author_and_last_editor_cannot_verify(client, pledge_page, staff, volunteers):

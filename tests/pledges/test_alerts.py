@@ -234,6 +234,8 @@ def test_dispatch_sends_each_person_once_with_stop_line_in_their_language(
         assert message.idempotency_key == delivery.idempotency_key
         assert delivery.provider_id == message.provider_id and delivery.sent_at
     bodies = {m.to: m.body for m in sms.outbox}
+    # Who it is from comes first (no organization name set: the network's title).
+    assert bodies["+13125550101"].startswith(f"{pledge_page.title}: ICE reported at 26th")
     assert bodies["+13125550101"].endswith("Reply STOP to stop alerts.")
     assert bodies["+13125550102"].endswith("Responde STOP para dejar de recibir alertas.")
     assert sorted(m.to[0] for m in mail.outbox) == [
