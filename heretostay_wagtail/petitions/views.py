@@ -6,6 +6,7 @@ because email scanners follow GET links, so a GET must never spend the token.
 """
 
 from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
 
 from heretostay_wagtail.core import routes, throttling, tokens
 from heretostay_wagtail.core.models import Source
@@ -22,6 +23,7 @@ routes.register_signup(PetitionPage, form_class=SignatureForm, record=sign_on_pa
 
 
 @routes.page_view(PetitionPage, "confirm")
+@never_cache  # a page for one person, with their data: no cache may keep it
 def confirm_signature(request, petition, token):
     public_id = tokens.read("confirm", token)
     signature = None

@@ -9,6 +9,7 @@ GET: email scanners open links, so every change is a POST.
 
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 from heretostay_wagtail.core import routes, throttling, tokens
 from heretostay_wagtail.core.conf import get_setting
@@ -36,6 +37,7 @@ def _pledge_from_token(page, purpose, token, max_age=None):
 
 
 @routes.page_view(PledgePage, "manage")
+@never_cache  # a page for one person, with their data: no cache may keep it
 def manage_pledge(request, page, token):
     """Update roles, availability and consents, withdraw or rejoin, and prove the
     contacts: "Confirm my email" (a POST through the emailed link: only the address's
@@ -137,6 +139,7 @@ def _verify_phone(pledge, code_form, context):
 
 
 @routes.page_view(PledgePage, "unsubscribe")
+@never_cache  # a page for one person, with their data: no cache may keep it
 def unsubscribe_email(request, page, token):
     """The link in every alert email: a button that stops email alerts."""
     pledge = _pledge_from_token(page, pledging.UNSUBSCRIBE, token, max_age=LINK_MAX_AGE)

@@ -78,6 +78,10 @@ ACCEPTABLE = {
     "alerts_send": {
         409: "only a verified alert can be sent: the alerts the stateful run creates are drafts"
     },
+    "alerts_partial_update": {
+        409: "a sent alert cannot change: the fixture's verified alert is sent by the first "
+        "send call, and the stateful run links its updates to it"
+    },
     "deliveries_file": {409: "the fixture's delivery PDF is still being built"},
 }
 

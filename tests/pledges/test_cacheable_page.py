@@ -40,3 +40,27 @@ def test_pledge_page_is_public_and_its_form_needs_no_token(pledge_page):
     )
     assert forged.status_code == 403
     assert not Pledge.objects.filter(email_normalized="someone@example.org").exists()
+
+
+def test_pages_for_one_person_are_never_cached(client, pledge_page, petition):
+    from heretostay_wagtail.core import tokens
+    from heretostay_wagtail.petitions import services as signing
+    from heretostay_wagtail.pledges import services as pledging
+
+    from .helpers import make_pledge
+
+    pledge = make_pledge(pledge_page, email="own@example.org")
+    signature = signing.sign(
+        petition,
+        {"name": "Ana", "email": "own@example.org", "postal_code": "62701"},
+        source="web",
+    ).record
+    for url in (
+        pledging.manage_url(pledge),
+        pledging.unsubscribe_url(pledge),
+        petition.url
+        + petition.reverse_subpage("confirm", args=[tokens.make("confirm", signature.public_id)]),
+    ):
+        response = client.get(url)
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives, (url, response["Cache-Control"])
