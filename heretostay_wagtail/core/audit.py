@@ -45,6 +45,10 @@ ACTIONS = {
         _("Unverify alert"),
         _("A rapid-response alert went back to draft"),
     ),
+    "heretostay.verification_request": (
+        _("Ask pledgers to verify"),
+        _("Emailed pledgers their link to confirm their email and phone"),
+    ),
     "heretostay.alert.recover": (
         _("Recover alert deliveries"),
         _("Resolved alert messages a stopped worker left unfinished"),

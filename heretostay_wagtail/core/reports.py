@@ -144,6 +144,7 @@ RECORD_COUNTS = {
     "heretostay.alert.send": (people_reached, set()),
     "heretostay.alert.dispatch": (queued, set()),
     "heretostay.alert.unverify": (nothing, set()),  # back to draft: no one's data
+    "heretostay.verification_request": (field("pledges"), {"pledges"}),
     # Recovery: the messages resolved (sent, queued again, failed), which the details list.
     "heretostay.alert.recover": (total, set()),
 }

@@ -8,7 +8,7 @@ transaction; rejoining puts it back.
 import logging
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -213,6 +213,18 @@ def unsubscribe_url(record):
 
 def _queue_manage_link(record, repeat):
     transaction.on_commit(lambda: send_manage_link.enqueue(record.pk, repeat))
+
+
+def awaiting_verification(campaign_key=None):
+    """Active pledges that want alerts on a channel they have not verified (pledges made
+    before verification existed, or whose owners never followed their link)."""
+    unverified = Q(alert_email=True, email_verified_at__isnull=True) | (
+        Q(alert_sms=True, phone_verified_at__isnull=True) & ~Q(phone="")
+    )
+    pledges = Pledge.objects.active().filter(unverified, anonymized_at__isnull=True)
+    if campaign_key is not None:
+        pledges = pledges.filter(campaign_key=campaign_key)
+    return pledges
 
 
 @task()
