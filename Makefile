@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: demo test install lint messages benchmarks clean browser browser-install screenshots
+.PHONY: demo test install lint messages bench benchmarks clean browser browser-install screenshots
 
 # The demo runs with DEBUG on (demo secret key, static files served by runserver); the
 # example site's settings default to DEBUG off, as in production (docs/deploying.md).
@@ -69,8 +69,12 @@ messages: $(VENV)/.installed
 	cd example_site && DJANGO_DEBUG=1 ../$(PY) ../manage.py makemessages -l es --no-obsolete --add-location file
 	cd example_site && DJANGO_DEBUG=1 ../$(PY) ../manage.py compilemessages -l es
 
-benchmarks: $(VENV)/.installed
-	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
+# Every benchmark at full size, one after the other; writes docs/benchmarks.md (ratios
+# against baselines measured in the same run). DATABASE_URL=postgres://... for PostgreSQL.
+bench: $(VENV)/.installed
+	$(PY) benchmarks/run_all.py
+
+benchmarks: bench
 
 clean:
 	rm -rf $(VENV) .venv-pg example_site.sqlite3 example_site.sqlite3-* var tests/browser/node_modules

@@ -1,20 +1,17 @@
 """Defense card files: cold render time per format and script, and the cached ratio.
 
-Run: .venv/bin/python benchmarks/bench_cards.py  (needs the fonts of docs/fonts.md).
+Run: .venv/bin/python benchmarks/bench_cards.py [language ...]  (needs the fonts of
+docs/fonts.md; default: en ar ko pa ti).
 Prints figures; asserts nothing (timings depend on the machine).
 """
 
-import os
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+# A throwaway, migrated database (the branding of a card's site is read from it).
+from _django import setup
 
-import django  # noqa: E402
-
-django.setup()
+setup()
 
 from django.test.utils import override_settings  # noqa: E402
 from wagtail.models import Locale  # noqa: E402
@@ -41,7 +38,8 @@ def card(language):
 @override_settings(STORAGES={"default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}})
 def main():
     print(f"{'language':8} {'format':13} {'cold s':>7} {'cached s':>9} {'ratio':>7}")
-    for language in ("en", "ar", "ko", "pa", "ti"):
+    languages = [a for a in sys.argv[1:] if not a.startswith("-")] or ["en", "ar", "ko", "pa", "ti"]
+    for language in languages:
         c = card(language)
         for name, fmt in FORMATS.items():
             t = time.perf_counter()
