@@ -49,6 +49,10 @@ DEFAULTS = {
     "DELIVERY_RETENTION_DAYS": 30,
     # Storage alias (Django STORAGES) for generated files: PDFs, card images.
     "STORAGE": "default",
+    # How defense card downloads are answered once generated: "serve" (Django sends the
+    # file) or "redirect" (to the storage's URL, where the web server, a bucket or a CDN
+    # serves it as a static file: the storage's URLs must be public).
+    "CARD_DOWNLOADS": "serve",
     # Seconds between refreshes of the public counts (pages, count endpoint, API): one
     # signature or pledge cannot be seen to move the count, unless nobody else signed in
     # the interval (docs/settings.md). 0 shows the running count (the demo does).

@@ -3,11 +3,12 @@
 import posixpath
 
 from django.core.files.base import ContentFile
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from heretostay_wagtail.core import routes
+from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.guides.cards.files import download_filename, get_card_file, storage
 from heretostay_wagtail.guides.cards.formats import FORMATS
 from heretostay_wagtail.guides.models import DefenseCard, RightsGuidePage
@@ -27,6 +28,12 @@ def card_download(request, key, language, fmt):
     if card is None:
         raise Http404("No such card in this language")
     name = get_card_file(card, card_format)
+    if get_setting("CARD_DOWNLOADS") == "redirect":
+        # The file itself comes from the storage's URL (the web server's media files, a
+        # bucket or a CDN), like any static file; only this small answer is Django's.
+        response = HttpResponseRedirect(storage().url(name))
+        response["Cache-Control"] = "public, max-age=300"
+        return response
     response = FileResponse(
         storage().open(name, "rb"),
         as_attachment=True,

@@ -153,3 +153,28 @@ def test_bad_download_urls_are_404(client, card_es, path):
 
 def test_download_is_get_only(client, card_es):
     assert client.post(files.download_url(card_es, "wallet")).status_code == 405
+
+
+def test_generated_card_is_served_from_its_storage_url(client, card_es, settings, monkeypatch):
+    """CARD_DOWNLOADS = "redirect": once generated, the file comes from the storage's own
+    URL (the web server's media files, a bucket, a CDN), named as its download; Django
+    only answers a small cacheable redirect, without asking the storage again."""
+    settings.HERETOSTAY = {**getattr(settings, "HERETOSTAY", {}), "CARD_DOWNLOADS": "redirect"}
+    url = files.download_url(card_es, "wallet")
+    first = client.get(url)
+    assert first.status_code == 302
+    assert first["Location"].endswith("/defense-card-es-wallet.pdf")
+    assert first["Location"].startswith(settings.MEDIA_URL)
+    assert "public" in first["Cache-Control"]
+    store = storages["default"]
+    name = first["Location"].removeprefix(settings.MEDIA_URL)
+    with store.open(name) as fh:
+        assert page_sizes(fh.read())[0] == (252, 144)
+
+    asked = []
+    real_exists = type(store).exists
+    monkeypatch.setattr(
+        type(store), "exists", lambda self, path: asked.append(path) or real_exists(self, path)
+    )
+    again = client.get(url)
+    assert again["Location"] == first["Location"] and asked == []  # known from the cache

@@ -1,13 +1,15 @@
 """Generated card files, cached in the package storage (no local state on app servers).
 
-Paths are ``heretostay/cards/<translation key>/<language>/<version>/<format>.<ext>``, the
+Paths are ``heretostay/cards/<translation key>/<language>/<version>/<download name>``, the
 version being the card's content hash and a hash of the branding printed on it: an edit
 (of the card or of the branding settings) changes it, so the next download renders a
 fresh file and older files of that card and language are removed.
 """
 
+import hashlib
 import posixpath
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.urls import reverse
@@ -17,6 +19,8 @@ from heretostay_wagtail.guides.cards.formats import FORMATS
 from heretostay_wagtail.guides.cards.render import branding_fingerprint, card_branding, render_card
 
 ROOT = "heretostay/cards"
+#: Seconds Django's cache remembers that a card file is in storage.
+KNOWN_FOR = 24 * 60 * 60
 
 
 def storage():
@@ -36,19 +40,29 @@ def version(card, branding=None):
 
 
 def storage_path(card, fmt, branding=None):
-    return posixpath.join(
-        language_dir(card), version(card, branding), f"{fmt.name}.{fmt.extension}"
-    )
+    # The file is named as its download, so a web server or object storage serving it
+    # directly (CARD_DOWNLOADS = "redirect") hands out a sensible file name.
+    return posixpath.join(language_dir(card), version(card, branding), download_filename(card, fmt))
+
+
+def _known_key(path):
+    return "heretostay:card-file:" + hashlib.sha256(path.encode()).hexdigest()
 
 
 def get_card_file(card, fmt):
-    """Storage name of the file for ``card`` in ``fmt``, rendering it on a cache miss."""
+    """Storage name of the file for ``card`` in ``fmt``, rendering it on a cache miss.
+
+    Whether the file exists is remembered in Django's cache (shared by the app servers),
+    so a download does not ask the storage each time (a request of its own on object
+    storage). A version's path never changes content, so the answer cannot go stale."""
     store = storage()
     branding = card_branding()
     path = storage_path(card, fmt, branding)
-    if store.exists(path):
+    if cache.get(_known_key(path)) or store.exists(path):
+        cache.set(_known_key(path), True, KNOWN_FOR)
         return path
     saved = store.save(path, ContentFile(render_card(card, fmt, branding)))
+    cache.set(_known_key(saved), True, KNOWN_FOR)
     purge_stale(card, branding)
     return saved
 
