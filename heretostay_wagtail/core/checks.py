@@ -2,7 +2,8 @@
 
 Run by ``manage.py check`` (and ``check --deploy``), and before ``runserver`` and
 ``migrate``. IDs: ``heretostay.W0xx`` warnings, ``heretostay.E0xx`` errors; W010 lives
-in ``core/messages.py``. Text messages: E030-E033 (every ``check``), W030 (``--deploy``).
+in ``core/messages.py``. Text messages (E030-E033), the throttle cache (W030) and
+cacheable pages (W040) are deployment checks (``check --deploy``).
 """
 
 from django.conf import settings
@@ -59,7 +60,7 @@ PER_PROCESS_CACHES = (
 )
 
 
-@checks.register(checks.Tags.security)
+@checks.register(checks.Tags.security, deploy=True)
 def check_sms_backend(app_configs=None, **kwargs):
     """The text-message backend must deliver (E030), be importable (E033), have its
     credentials and sender (E032), and let the webhooks be verified (E031).

@@ -22,7 +22,7 @@ REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
 LOCMEM_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
-def ids(deploy=False):
+def ids(deploy=True):
     found = checks.run_checks(include_deployment_checks=deploy)
     return sorted(
         m.id for m in found if m.id and m.id.startswith(("heretostay.E03", "heretostay.W03"))
@@ -41,12 +41,15 @@ def test_development_backend_is_an_error_with_debug_off(backend):
 def test_the_default_backend_is_the_console():
     with override_settings(DEBUG=False, HERETOSTAY={}, CACHES=REDIS):
         assert ids() == ["heretostay.E030"]
+        # A deployment check: `migrate` and the worker still run on a site that sends no
+        # texts; `check --deploy` (the deployment's gate) refuses.
+        assert ids(deploy=False) == []
 
 
 def test_check_command_fails_on_the_console_backend_in_production():
     with override_settings(DEBUG=False, HERETOSTAY={"SMS_BACKEND": CONSOLE}, CACHES=REDIS):
         with pytest.raises(SystemCheckError, match="heretostay.E030"):
-            call_command("check")
+            call_command("check", "--deploy")
 
 
 def test_a_configured_twilio_backend_passes():
@@ -58,7 +61,11 @@ def test_twilio_without_an_auth_token_cannot_verify_webhooks():
     settings = {**TWILIO_READY, "TWILIO_AUTH_TOKEN": None, "SMS_WEBHOOK_SECRET": "not used"}
     with override_settings(DEBUG=False, HERETOSTAY=settings, CACHES=REDIS):
         assert ids() == ["heretostay.E031", "heretostay.E032"]
-        [missing] = [m for m in checks.run_checks() if m.id == "heretostay.E032"]
+        [missing] = [
+            m
+            for m in checks.run_checks(include_deployment_checks=True)
+            if m.id == "heretostay.E032"
+        ]
         assert "TWILIO_AUTH_TOKEN" in missing.msg
     with override_settings(DEBUG=True, HERETOSTAY=settings, CACHES=REDIS):
         assert ids() == ["heretostay.E032"]  # it cannot send at all, even in development
@@ -73,7 +80,11 @@ def test_twilio_without_an_auth_token_cannot_verify_webhooks():
 )
 def test_twilio_needs_an_account_and_a_sender(missing, named):
     with override_settings(DEBUG=True, HERETOSTAY={**TWILIO_READY, **missing}):
-        found = [m for m in checks.run_checks() if m.id == "heretostay.E032"]
+        found = [
+            m
+            for m in checks.run_checks(include_deployment_checks=True)
+            if m.id == "heretostay.E032"
+        ]
         assert len(found) == 1 and named in found[0].msg
     sender = {**TWILIO_READY, "TWILIO_MESSAGING_SERVICE_SID": None, "TWILIO_FROM_NUMBER": "+1555"}
     with override_settings(DEBUG=True, HERETOSTAY=sender):
@@ -83,7 +94,11 @@ def test_twilio_needs_an_account_and_a_sender(missing, named):
 def test_another_provider_needs_the_webhook_secret():
     with override_settings(DEBUG=False, HERETOSTAY={"SMS_BACKEND": CUSTOM}, CACHES=REDIS):
         assert ids() == ["heretostay.E031"]
-        [error] = [m for m in checks.run_checks() if m.id == "heretostay.E031"]
+        [error] = [
+            m
+            for m in checks.run_checks(include_deployment_checks=True)
+            if m.id == "heretostay.E031"
+        ]
         assert "SMS_WEBHOOK_SECRET" in error.msg
     configured = {"SMS_BACKEND": CUSTOM, "SMS_WEBHOOK_SECRET": "s3cret"}
     with override_settings(DEBUG=False, HERETOSTAY=configured, CACHES=REDIS):
@@ -100,7 +115,7 @@ def test_a_backend_that_cannot_be_imported():
 def test_per_process_throttle_cache_is_a_deploy_warning():
     production = dict(DEBUG=False, HERETOSTAY=TWILIO_READY)
     with override_settings(CACHES=LOCMEM_CACHE, **production):
-        assert ids() == []  # only with --deploy
+        assert ids(deploy=False) == []  # only with --deploy
         assert ids(deploy=True) == ["heretostay.W030"]
     dummy = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     with override_settings(CACHES=dummy, **production):

@@ -1,7 +1,7 @@
 """Prints text messages to stdout: for development and the example site's demo.
 
 Nothing is delivered: each message is printed under a banner saying so, and the system
-check ``heretostay.E030`` refuses this backend with DEBUG off (it would mark alerts sent
+check ``heretostay.E030`` (``check --deploy``) refuses this backend with DEBUG off (it would mark alerts sent
 while writing phone numbers into the server's logs).
 """
 
