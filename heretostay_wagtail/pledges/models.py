@@ -493,8 +493,11 @@ class Alert(models.Model):
         ]
 
     def __str__(self):
+        # The message's first line, cut at a word (the list has its own status column).
         first_line = (self.message or "").strip().splitlines()[0] if self.message else ""
-        return f"{first_line[:60]} ({self.get_status_display()})"
+        if len(first_line) > 60:
+            first_line = first_line[:60].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
+        return first_line
 
     def save(self, *args, **kwargs):
         if self.page_id:

@@ -382,3 +382,20 @@ def test_roster_shows_filters_and_exports_verified_contacts(client, pledge_page,
     assert rows["Vera"]["Email verified"] and rows["Vera"]["Phone verified"]
     assert rows["Nadia"]["Email verified"] and rows["Nadia"]["Phone verified"] == ""
     assert rows["Omar"]["Email verified"] == ""
+
+
+def test_an_alert_that_reaches_nobody_says_so(client, pledge_page, staff, volunteers):
+    alert = draft(pledge_page, staff["author"])
+    alert.areas = "99999"
+    alert.save()
+    client.force_login(staff["checker"])
+    html = client.get(detail_url(alert)).content.decode()
+    assert "This alert reaches nobody" in html
+
+
+def test_the_alert_name_is_its_message_cut_at_a_word(pledge_page, staff):
+    alert = draft(pledge_page, staff["author"])
+    alert.message = "Checkpoint reported at 26th and Pulaski near the school, observers needed now."
+    assert str(alert) == "Checkpoint reported at 26th and Pulaski near the school…"
+    alert.message = "Short one."
+    assert str(alert) == "Short one."
