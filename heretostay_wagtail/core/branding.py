@@ -28,6 +28,13 @@ def for_page(page):
     return for_site(site)
 
 
+def sender_name(page):
+    """Who a message about ``page`` is from (text messages start with it): the
+    organization's name in the branding of the page's site, else the page's title."""
+    name = for_page(page).organization_name
+    return (name or (page.title if page is not None else "")).strip()
+
+
 def for_request(request, page=None):
     """The branding for a template: cached on the request by Wagtail when there is one."""
     if request is not None and Site.find_for_request(request) is not None:

@@ -249,16 +249,18 @@ class AlertEditView(EditView):
     draft: ``alerts.update``); whoever edits last cannot verify it."""
 
     def dispatch(self, request, *args, **kwargs):
-        alert = get_object_or_404(Alert, pk=kwargs.get("pk"))
-        if alert.status == AlertStatus.SENT:
-            return redirect(alert_viewset.get_url_name("detail"), alert.pk)
+        # Loaded once: the generic view's get_object() returns it.
+        self.object = get_object_or_404(Alert, pk=kwargs.get("pk"))
+        if self.object.status == AlertStatus.SENT:
+            return redirect(alert_viewset.get_url_name("detail"), self.object.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def save_instance(self):
         return alerts.update(self.form, self.request.user)
 
     def form_valid(self, form):
-        was_verified = Alert.objects.filter(pk=self.object.pk, status=AlertStatus.VERIFIED).exists()
+        # As loaded for this request (``alerts.update`` locks the row and rereads it).
+        was_verified = self.object.status == AlertStatus.VERIFIED
         try:
             response = super().form_valid(form)
         except alerts.AlertError as error:

@@ -459,9 +459,7 @@ def sender(alert):
     the site's organization name (branding), else the network's title. Read once per
     alert object."""
     if not hasattr(alert, "_hts_sender"):
-        page = alert.page
-        name = branding.for_page(page).organization_name if page is not None else ""
-        alert._hts_sender = (name or (page.title if page is not None else "")).strip()
+        alert._hts_sender = branding.sender_name(alert.page)
     return alert._hts_sender
 
 

@@ -110,12 +110,10 @@ def _new_code():
 
 
 def _sender_name(pledge):
-    """Who the text is from: the organization's name, else the campaign's title."""
+    """Who the code is from: the pledger's campaign page's organization (or title)."""
     from heretostay_wagtail.pledges.services import campaign_page  # it imports this module
 
-    page = campaign_page(pledge)
-    name = branding.for_page(page).organization_name
-    return name or (page.title if page is not None else "")
+    return branding.sender_name(campaign_page(pledge))
 
 
 def code_text(pledge, code):
