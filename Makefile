@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: demo test install lint messages bench benchmarks clean browser browser-install screenshots
+.PHONY: demo test install lint messages bench benchmarks clean browser browser-install screenshots production scaleout
 
 # The demo runs with DEBUG on (demo secret key, static files served by runserver); the
 # example site's settings default to DEBUG off, as in production (docs/deploying.md).
@@ -46,6 +46,24 @@ $(VENV)/.browser-installed: $(VENV)/.installed pyproject.toml
 
 tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund
+	touch $@
+
+# The production profile (docs/deploying.md, "Production profile"): `make production`
+# prints the processes to run; `make scaleout` runs two gunicorn app servers, a worker and
+# Varnish on PostgreSQL and Redis and checks they act as one site (tests/scaleout/run.py;
+# needs Debian's varnish). SCALEOUT_DATABASE_URL, SCALEOUT_REDIS_URL: see the script.
+production: $(VENV)/.production-installed
+	@echo "Set the environment of docs/deploying.md (secrets, DATABASE_URL, REDIS_URL, ...), then:"
+	@echo "  $(PY) manage.py migrate --noinput && $(PY) manage.py collectstatic --noinput"
+	@echo "  $(VENV)/bin/gunicorn -c example_site/gunicorn.conf.py   # each app server"
+	@echo "  $(PY) manage.py db_worker   # one or more task workers"
+	@echo "  varnishd -a :6081 -f $(CURDIR)/deploy/varnish.vcl -s malloc,256m   # FRONTEND_CACHE_URL=http://127.0.0.1:6081"
+
+scaleout: $(VENV)/.production-installed
+	$(PY) tests/scaleout/run.py
+
+$(VENV)/.production-installed: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e ".[test,example,production]"
 	touch $@
 
 $(VENV)/.installed: pyproject.toml

@@ -190,3 +190,27 @@ def check_cacheable_campaign_pages(app_configs=None, **kwargs):
             id="heretostay.W040",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_private_storage(app_configs=None, **kwargs):
+    """Warn when files listing supporters would share the storage of public files.
+
+    Delivery PDFs and export files are read back only through checked, audited views;
+    in the public storage (``MEDIA_ROOT`` served at ``MEDIA_URL``, or a public bucket)
+    anyone who learns a name could fetch them.
+    """
+    from heretostay_wagtail.core import storage
+
+    if storage.private_alias() != storage.public_alias():
+        return []
+    return [
+        checks.Warning(
+            "Delivery PDFs and export files (lists of supporters) are saved in the same "
+            f"storage as public files ({storage.public_alias()!r}).",
+            hint=f"Define STORAGES[{storage.PRIVATE_ALIAS!r}] (a folder no web server serves, "
+            "or a private bucket) or set HERETOSTAY['PRIVATE_STORAGE'] "
+            "(docs/deploying.md).",
+            id="heretostay.W050",
+        )
+    ]

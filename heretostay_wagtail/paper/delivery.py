@@ -20,7 +20,6 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.db.models import Case, Count, IntegerField, Max, Min, Value, When
 from django.db.models.functions import Replace, Substr, Upper
 from django.db.models.lookups import In
@@ -35,6 +34,7 @@ from pypdf import PdfReader, PdfWriter
 from heretostay_wagtail.core import branding as core_branding
 from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.core.models import CampaignCounter, Source
+from heretostay_wagtail.core.storage import private_storage
 from heretostay_wagtail.paper import numbering, signer_list
 from heretostay_wagtail.paper.models import DeliveryJobStatus
 from heretostay_wagtail.pdf.render import html_document, html_to_pdf
@@ -52,7 +52,8 @@ class ListIncomplete(RuntimeError):
 
 
 def storage():
-    return storages[get_setting("STORAGE")]
+    """Delivery PDFs list supporters: the private storage (core/storage.py)."""
+    return private_storage()
 
 
 def signer_queryset(job):
