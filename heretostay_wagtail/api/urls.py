@@ -13,6 +13,7 @@ from heretostay_wagtail.api import (
     cards,
     docs,
     erasure,
+    exporting,
     osdi,
     paper,
     petitions,
@@ -59,6 +60,9 @@ ROUTES = [
     ("pledgers/", pledges.PledgerList, "pledger-list"),
     ("pledgers/export.csv", pledges.PledgerExportCSV, "pledger-export-csv"),
     ("pledgers/export.ndjson", pledges.PledgerExportNDJSON, "pledger-export-ndjson"),
+    # Exports too large to stream (signatures and pledgers): background jobs
+    ("exports/<str:pk>/", exporting.ExportJobDetail, "export-detail"),
+    ("exports/<str:pk>/file/", exporting.ExportJobFile, "export-file"),
     # Rapid-response alerts
     ("alerts/", alerts.AlertList, "alert-list"),
     ("alerts/<str:pk>/", alerts.AlertDetail, "alert-detail"),

@@ -357,3 +357,90 @@ def register_package_permissions():
         codename for model in config.get_models() for codename, _name in model._meta.permissions
     }
     return Permission.objects.filter(content_type__app_label=config.label, codename__in=codenames)
+
+
+# -- background exports (core/export_jobs.py) ----------------------------------------------
+
+
+def _export_job(request, job_id):
+    """The job, for the user who asked for it (or a superuser) while they still hold the
+    export's permission; anyone else gets a 404, which says nothing about whose it is."""
+    from django.http import Http404
+
+    from heretostay_wagtail.core import export_jobs
+    from heretostay_wagtail.core.models import ExportJob
+
+    job = ExportJob.objects.filter(pk=job_id).select_related("page").first()
+    if job is None or not export_jobs.may_see(request.user, job):
+        raise Http404
+    return job
+
+
+def export_job(request, job_id):
+    """A background export's progress, then its download link. The page reloads itself
+    every few seconds while the export runs (an HTML refresh, no script needed), unless
+    asked not to (``?refresh=0``); a link reloads it by hand."""
+    from django.template.response import TemplateResponse
+    from django.urls import reverse
+
+    from heretostay_wagtail.core import export_jobs
+
+    job = export_jobs.with_progress(_export_job(request, job_id))
+    export_jobs.expire(job)
+    refreshing = not job.is_finished and request.GET.get("refresh") != "0"
+    url = reverse("heretostay_export_job", args=[job.pk])
+    return TemplateResponse(
+        request,
+        "heretostay/admin/export_job.html",
+        {
+            "job": job,
+            "page_title": _("Export"),
+            "header_icon": "download",
+            "refresh_seconds": 3 if refreshing else None,
+            "job_url": url,
+            "stop_url": f"{url}?refresh=0",
+            "error": export_jobs.ERRORS.get(job.error, export_jobs.ERRORS[export_jobs.FAILED])
+            if job.error
+            else "",
+            "download_name": export_jobs.download_name(job),
+        },
+    )
+
+
+def export_job_download(request, job_id):
+    """The export's file, checked again and audit-logged; refused once it expired."""
+    from django.template.response import TemplateResponse
+
+    from heretostay_wagtail.core import export_jobs
+
+    job = _export_job(request, job_id)
+    response = export_jobs.file_response(job, user=request.user, via="admin")
+    if response is not None:
+        return response
+    return TemplateResponse(
+        request,
+        "heretostay/admin/export_job.html",
+        {
+            "job": job,
+            "page_title": _("Export"),
+            "header_icon": "download",
+            "refused": True,
+            "job_url": "",
+            "error": export_jobs.ERRORS.get(job.error, "") if job.error else "",
+        },
+        status=410 if job.status == "expired" or job.is_finished else 409,
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_export_job_urls():
+    from django.urls import path
+
+    return [
+        path("heretostay/exports/<int:job_id>/", export_job, name="heretostay_export_job"),
+        path(
+            "heretostay/exports/<int:job_id>/download/",
+            export_job_download,
+            name="heretostay_export_download",
+        ),
+    ]

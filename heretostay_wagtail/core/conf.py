@@ -20,6 +20,11 @@ DEFAULTS = {
         "confirm": "20/m",
         "api_public": "60/m",
         "api_staff": "600/m",
+        # Grassroots campaigns: reports of a campaign per IP, campaigns started per account.
+        "report": "5/h",
+        "start_campaign": "5/d",
+        # Invitations to co-administer a campaign, per account (My Campaigns).
+        "campaign_invite": "10/h",
     },
     # Cache alias used for throttling (must be shared by every app server).
     "THROTTLE_CACHE": "default",
@@ -47,8 +52,18 @@ DEFAULTS = {
     # Days a finished delivery PDF (names of signers) is kept in storage before
     # heretostay_purge_deliveries / the purge_deliveries task deletes it; None keeps it.
     "DELIVERY_RETENTION_DAYS": 30,
-    # Storage alias (Django STORAGES) for generated files: PDFs, card images.
+    # Storage alias (Django STORAGES) for generated public files: card images and PDFs.
     "STORAGE": "default",
+    # Storage alias for generated files that list supporters (delivery PDFs, exports):
+    # None uses STORAGES["heretostay_private"] when the project defines it, else STORAGE
+    # (check --deploy warns, heretostay.W050). Its files must not be served by URL.
+    "PRIVATE_STORAGE": None,
+    # Exports of more rows than this are written by a background task to a file in the
+    # private storage (progress in the admin, an audited download); smaller ones stream.
+    # None streams every export.
+    "EXPORT_INLINE_MAX_ROWS": 50_000,
+    # Hours an export's file can be downloaded before it is deleted.
+    "EXPORT_EXPIRY_HOURS": 24,
     # How defense card downloads are answered once generated: "serve" (Django sends the
     # file) or "redirect" (to the storage's URL, where the web server, a bucket or a CDN
     # serves it as a static file: the storage's URLs must be public).
@@ -107,6 +122,8 @@ DEFAULTS = {
     "PHONE_CODES_PER_HOUR": 3,
     # Seconds the link that verifies a pledger's email stays valid.
     "EMAIL_VERIFY_MAX_AGE": 7 * 24 * 60 * 60,
+    # Days an invitation to co-administer a campaign (My Campaigns) stays valid.
+    "CAMPAIGN_INVITATION_DAYS": 7,
     # Twilio (SMS_BACKEND "heretostay_wagtail.pledges.sms.backends.twilio.SMSBackend"):
     # account, auth token (also verifies its webhooks' signatures), and the sender: a
     # Messaging Service SID or a phone number. TWILIO_API_URL points the backend at a

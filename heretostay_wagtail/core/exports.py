@@ -10,6 +10,7 @@ import datetime
 import io
 import json
 import re
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -86,6 +87,19 @@ def without_contacts(columns):
     return [column for column in columns if not column.contact]
 
 
+def _isoformat(value, tz=None):
+    """ISO 8601 in the current time zone (``tz``), as PostgreSQL writes it in JSON (so the
+    COPY export writes the same, cheaply: ``copy_csv``): ``isoformat()`` with the
+    fraction of a second, when there is one, without trailing zeros."""
+    if value.tzinfo is not None:
+        value = value.astimezone(tz or timezone.get_current_timezone())
+    text = value.isoformat()
+    if value.microsecond % 10 == 0 and value.microsecond:
+        fraction = text[20:26].rstrip("0")
+        text = text[:20] + fraction + text[26:]
+    return text
+
+
 def _plain(value, tz=None):
     """The text a cell holds; ``tz`` (the current time zone) saves looking it up per cell."""
     cls = value.__class__
@@ -96,14 +110,38 @@ def _plain(value, tz=None):
     if cls is bool:
         return "yes" if value else "no"
     if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            return value.isoformat()
-        return value.astimezone(tz or timezone.get_current_timezone()).isoformat()
+        return _isoformat(value, tz)
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, list | tuple):
         return ", ".join(force_str(v) for v in value)
     return force_str(value)
+
+
+class RowCount:
+    """How many rows an export has written so far; ``on_progress(rows)`` is called as they
+    go (at most once a second), for a background job's progress."""
+
+    def __init__(self, on_progress=None, every_seconds=1.0):
+        self.rows = 0
+        self.on_progress = on_progress
+        self.every_seconds = every_seconds
+        self._last = time.monotonic()
+
+    def add(self, n):
+        self.rows += n
+        if self.on_progress is not None and time.monotonic() - self._last >= self.every_seconds:
+            self._last = time.monotonic()
+            self.on_progress(self.rows)
+
+
+def _counted(row_iter, count):
+    if count is None:
+        yield from row_iter
+        return
+    for row in row_iter:
+        yield row
+        count.add(1)
 
 
 def rows(queryset, columns):
@@ -160,11 +198,25 @@ class _Echo:
 CSV_CHUNK_CHARS = 64 * 1024
 
 
-def iter_csv(queryset, columns):
+def iter_csv(queryset, columns, count=None):
+    """Yield the CSV export of ``queryset`` in pieces: on PostgreSQL through ``COPY``
+    (``copy_csv``: the same bytes, at the database's speed), elsewhere row by row.
+
+    An error part-way raises out of the generator, so a streamed response is cut off
+    (the server aborts the transfer) rather than ending as if complete. ``count`` (a
+    ``RowCount``) counts the rows written."""
+    plan = copy_plan(queryset, columns)
+    if plan is not None:
+        return copy_csv(queryset, columns, plan, count)
+    return python_csv(queryset, columns, count)
+
+
+def python_csv(queryset, columns, count=None):
+    """The CSV export row by row, on any database."""
     writer = csv.writer(_Echo())
     buffer = ["\ufeff" + writer.writerow([force_str(c.heading) for c in columns])]
     size = 0
-    for row in rows(queryset, columns):
+    for row in _counted(rows(queryset, columns), count):
         line = writer.writerow([neutralize(v) for v in row])
         buffer.append(line)
         size += len(line)
@@ -175,9 +227,183 @@ def iter_csv(queryset, columns):
         yield "".join(buffer)
 
 
-def iter_ndjson(queryset, columns):
+# -- CSV through PostgreSQL's COPY ----------------------------------------------------
+#
+# Row by row, Python spends tens of µs on each row; PostgreSQL's ``COPY ... TO STDOUT
+# WITH (FORMAT csv)`` writes the same CSV in a fraction of that. Each column's text is
+# computed in SQL exactly as ``_plain`` and ``neutralize`` make it (tests/petitions/
+# test_export_copy.py compares the bytes of both paths), so the file is the same:
+# empty text and NULL both come out as an empty unquoted field, booleans as yes/no,
+# date-times in the current time zone as ``_isoformat`` writes them, and text a
+# spreadsheet would run as a formula with a quote in front. A column the SQL cannot
+# reproduce (a ``convert`` function, a related list) sends the whole export down the
+# Python path.
+
+#: ``neutralize``: the first character is one of FORMULA_PREFIXES (by code point). Text
+#: whose first byte is "A" or above (letters, and every character beyond ASCII) cannot
+#: start with one (they are all below "A"), which a bytewise comparison tells cheaply:
+#: most text stops there.
+_SQL_CODES = ", ".join(str(ord(c)) for c in sorted(_FORMULA_FIRST))
+_SQL_NEUTRALIZE = (
+    "CASE WHEN {x} COLLATE \"C\" >= 'A' THEN {x} "
+    "WHEN ascii({x}) IN (" + _SQL_CODES + ") THEN '''' || {x} ELSE NULLIF({x}, '') END"
+)
+_SQL_KINDS = {
+    "text": _SQL_NEUTRALIZE.format(x="%(expressions)s"),
+    "uuid": "%(expressions)s",  # COPY writes it as str(UUID) does
+    "integer": _SQL_NEUTRALIZE.format(x="(%(expressions)s)::text"),
+    "boolean": "CASE WHEN %(expressions)s THEN 'yes' WHEN NOT %(expressions)s THEN 'no' END",
+    "date": "to_char(%(expressions)s, 'YYYY-MM-DD')",
+    # ``_isoformat``: PostgreSQL's JSON text of a date-time in the session's time zone
+    # (the current one for the duration of the COPY: ``copy_csv``), less its quotes
+    # (it has no others). Several times cheaper than to_char().
+    "datetime": "replace(to_json(%(expressions)s)::text, '\"', '')",
+}
+_FIELD_KINDS = {
+    "CharField": "text",
+    "TextField": "text",
+    "EmailField": "text",
+    "SlugField": "text",
+    "URLField": "text",
+    "UUIDField": "uuid",
+    "BooleanField": "boolean",
+    "DateField": "date",
+    "DateTimeField": "datetime",
+    "AutoField": "integer",
+    "BigAutoField": "integer",
+    "SmallAutoField": "integer",
+    "IntegerField": "integer",
+    "BigIntegerField": "integer",
+    "SmallIntegerField": "integer",
+    "PositiveIntegerField": "integer",
+    "PositiveBigIntegerField": "integer",
+    "PositiveSmallIntegerField": "integer",
+}
+_TIME_ZONES = {}
+
+
+def _field_at(model, path):
+    """The model field a ``values()`` path (``page__title``) ends at, or None."""
+    field = None
+    for name in path.split("__"):
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(name)
+        except Exception:
+            return None
+        model = field.related_model if field.is_relation else None
+    return field
+
+
+def _known_time_zone(connection, name):
+    """Whether PostgreSQL knows the time zone ``name`` (asked once per process)."""
+    if name not in _TIME_ZONES:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_timezone_names WHERE name = %s", [name])
+            _TIME_ZONES[name] = cursor.fetchone()[0] > 0 or name.upper() == "UTC"
+    return _TIME_ZONES[name]
+
+
+def copy_plan(queryset, columns):
+    """The SQL kind of each column's CSV text for ``copy_csv``, or None when the export
+    takes the Python path (not PostgreSQL, naive date-times, a column SQL cannot write)."""
+    from django.conf import settings
+    from django.db import connections
+
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql" or not settings.USE_TZ:
+        return None
+    plan = []
+    for column in columns:
+        if not column.field:
+            return None
+        field = _field_at(queryset.model, column.field)
+        if field is None or field.is_relation:
+            return None
+        raw = "__" not in column.field and _parses_from_db(queryset.model, column.field)
+        if column.convert is not None and not raw:
+            return None
+        kind = "text" if raw else _FIELD_KINDS.get(field.get_internal_type())
+        if kind is None:
+            return None
+        plan.append((column.field, kind))
+    if any(kind == "datetime" for _path, kind in plan) and not _known_time_zone(
+        connection, timezone.get_current_timezone_name()
+    ):
+        return None
+    return plan
+
+
+def copy_sql(queryset, plan):
+    """``COPY (<the export's SELECT>) TO STDOUT WITH (FORMAT csv)`` and its parameters."""
+    from django.db.models import F, Func, TextField
+
+    names = {
+        f"_hts_copy_{i}": Func(F(path), template=_SQL_KINDS[kind], output_field=TextField())
+        for i, (path, kind) in enumerate(plan)
+    }
+    select = queryset.annotate(**names).values_list(*names)
+    sql, params = select.query.sql_with_params()
+    return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params
+
+
+#: Rows of a COPY gathered before a piece goes out.
+COPY_BATCH_ROWS = 500
+
+
+def _crlf(rows):
+    """COPY's rows (one message each, ending in "\n") as the Python path ends them, in
+    "\r\n" (the csv module's default, RFC 4180). A line break inside a row is inside
+    quotes and stays as it is; when the batch has none, one replace does it."""
+    data = b"".join(rows)
+    if data.count(b"\n") == len(rows):
+        return data.replace(b"\n", b"\r\n")
+    return b"\r\n".join(row[:-1] for row in rows) + b"\r\n"
+
+
+def copy_csv(queryset, columns, plan, count=None):
+    """The CSV export through PostgreSQL's ``COPY``: the same bytes as the Python path
+    (a BOM, the headings, rows ending in CRLF). COPY sends one message per row, which is
+    what counts them (a row's own line breaks are inside its quotes)."""
+    from itertools import islice
+
+    from django.db import connections, transaction
+
+    connection = connections[queryset.db]
+    writer = csv.writer(_Echo())
+    heading = "\ufeff" + writer.writerow([force_str(c.heading) for c in columns])
+    sql, params = copy_sql(queryset, plan)
+    tz_name = timezone.get_current_timezone_name()
+    yield heading.encode()
+    with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
+        # The current time zone for the date-times; and no parallel workers: they make
+        # the one stream of rows no faster on a busy server, and an export should not
+        # take three of the database's cores while people are signing.
+        cursor.execute(
+            "SELECT current_setting('TimeZone'), current_setting('max_parallel_workers_per_gather'),"
+            " set_config('TimeZone', %s, true),"
+            " set_config('max_parallel_workers_per_gather', '0', true)",
+            [tz_name],
+        )
+        previous, workers = cursor.fetchone()[:2]
+        with cursor.cursor.copy(sql, params or None) as copy:
+            messages = iter(copy)
+            while batch := list(islice(messages, COPY_BATCH_ROWS)):
+                yield _crlf(batch)
+                if count is not None:
+                    count.add(len(batch))
+        # Inside a host's outer transaction the settings would last until it ends.
+        cursor.execute(
+            "SELECT set_config('TimeZone', %s, true),"
+            " set_config('max_parallel_workers_per_gather', %s, true)",
+            [previous, workers],
+        )
+
+
+def iter_ndjson(queryset, columns, count=None):
     # NDJSON is read by programs, not spreadsheets: values are left as they are.
-    for row in rows(queryset, columns):
+    for row in _counted(rows(queryset, columns), count):
         yield json.dumps(dict(zip((c.key for c in columns), row, strict=True))) + "\n"
 
 
@@ -259,7 +485,7 @@ class _Chunks(io.RawIOBase):
         return data
 
 
-def iter_xlsx(queryset, columns):
+def iter_xlsx(queryset, columns, count=None):
     """Yield an XLSX file of ``queryset`` in pieces, as its rows are read."""
     sink = _Chunks()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -269,7 +495,7 @@ def iter_xlsx(queryset, columns):
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             buffer = [_SHEET_START, _xlsx_row([force_str(c.heading) for c in columns])]
             size = 0
-            for row in rows(queryset, columns):
+            for row in _counted(rows(queryset, columns), count):
                 line = _xlsx_row(row)
                 buffer.append(line)
                 size += len(line)
@@ -290,26 +516,52 @@ def write_xlsx(queryset, columns, fileobj):
         fileobj.write(chunk)
 
 
+CONTENT_TYPES = {
+    CSV: "text/csv; charset=utf-8",
+    NDJSON: "application/x-ndjson",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def iterate(queryset, columns, fmt, count=None):
+    """The pieces (text or bytes) of ``queryset``'s export in ``fmt``; ``count`` (a
+    ``RowCount``) counts the rows as they are written."""
+    if fmt == CSV:
+        return iter_csv(queryset, columns, count)
+    if fmt == NDJSON:
+        return iter_ndjson(queryset, columns, count)
+    if fmt == XLSX:
+        return iter_xlsx(queryset, columns, count)
+    raise ValueError(f"Unknown export format {fmt!r}")
+
+
+def _logged(chunks, fmt):
+    """``chunks``, logging an error part-way before it propagates: the server then aborts
+    the response (a chunked transfer without its last chunk), so the download fails
+    visibly instead of ending as if the file were complete."""
+    import logging
+
+    try:
+        yield from chunks
+    except Exception:
+        logging.getLogger(__name__).exception("A %s export failed part-way", fmt)
+        raise
+
+
 def response(queryset, columns, fmt, filename):
     """An HTTP response streaming ``queryset`` in ``fmt`` (csv, xlsx or ndjson)."""
-    if fmt == CSV:
-        resp = StreamingHttpResponse(
-            iter_csv(queryset, columns), content_type="text/csv; charset=utf-8"
-        )
-    elif fmt == NDJSON:
-        resp = StreamingHttpResponse(
-            iter_ndjson(queryset, columns), content_type="application/x-ndjson"
-        )
-    elif fmt == XLSX:
-        resp = StreamingHttpResponse(
-            iter_xlsx(queryset, columns),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        raise ValueError(f"Unknown export format {fmt!r}")
+    chunks = iterate(queryset, columns, fmt)
+    resp = StreamingHttpResponse(_logged(chunks, fmt), content_type=CONTENT_TYPES[fmt])
     resp["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     resp["Cache-Control"] = "no-store"
     return resp
+
+
+def job_page_redirect(job):
+    """What an admin export answers when it runs in the background: its job page."""
+    from django.shortcuts import redirect
+
+    return redirect("heretostay_export_job", job.pk)
 
 
 def export_supporters(
@@ -323,6 +575,7 @@ def export_supporters(
     filters=None,
     instance=None,
     contacts=True,
+    job_response=job_page_redirect,
 ):
     """Check ``permission``, write the audit-log entry, and stream the export.
 
@@ -331,18 +584,41 @@ def export_supporters(
     phone) are left out when ``contacts`` is false, and always for a user without the
     model's contact permission (``privacy.contact_permission``); the audit entry says
     whether they were included.
+
+    More than ``EXPORT_INLINE_MAX_ROWS`` rows are not streamed: the export becomes a
+    background job (``core/export_jobs.py``) writing the same file to storage, and
+    ``job_response(job)`` is the answer (the admin's job page; the API's 202).
     """
     from django.core.exceptions import PermissionDenied
 
-    from heretostay_wagtail.core import audit, privacy
+    from heretostay_wagtail.core import audit, export_jobs, privacy
 
     if not user.has_perm(permission):
         raise PermissionDenied
+    if fmt not in CONTENT_TYPES:
+        raise ValueError(f"Unknown export format {fmt!r}")
     contacts = bool(contacts) and privacy.can_see_contacts(user, queryset.model)
+    all_columns = columns
     if not contacts:
         columns = without_contacts(columns)
     if instance is None:
         instance = audit.default_instance(user)
+    rows = queryset.count()
+    limit = export_jobs.inline_max_rows()
+    job = None
+    if limit is not None and rows > limit:
+        job = export_jobs.start(
+            user,
+            queryset,
+            fmt,
+            columns=all_columns,
+            contacts=contacts,
+            permission=permission,
+            filename=filename,
+            filters=filters,
+            instance=instance,
+            rows=rows,
+        )
     audit.log(
         instance,
         "heretostay.export",
@@ -350,7 +626,10 @@ def export_supporters(
         model=queryset.model._meta.label,
         format=fmt,
         filters=filters_for_audit(filters),
-        rows=queryset.count(),
+        rows=rows,
         contacts=contacts,
+        **({"job": job.pk} if job else {}),
     )
+    if job is not None:
+        return job_response(job)
     return response(queryset, columns, fmt, filename)

@@ -29,6 +29,10 @@ __all__ = [
     "BrandingSettings",
     "RetentionAction",
     "RetentionSettings",
+    "ExportJob",
+    "ExportJobStatus",
+    "CampaignRole",
+    "CampaignAdmin",
 ]
 
 
@@ -450,9 +454,56 @@ class SupporterRecord(models.Model):
 class CampaignSettings(BaseSiteSetting):
     privacy_policy_url = models.URLField(_("privacy policy URL"), blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
+    starters_see_contacts = models.BooleanField(
+        _("campaign starters see signers' emails and phones"),
+        default=False,
+        help_text=_(
+            "Off: people who start or co-administer a campaign see its signers' names, postal "
+            "codes and comments only. On: they also see emails and phones."
+        ),
+    )
 
     class Meta:
         verbose_name = _("campaign settings")
+
+
+class CampaignRole(models.TextChoices):
+    STARTER = "starter", _("Starter")
+    ADMIN = "admin", _("Campaign admin")
+
+
+class CampaignAdmin(models.Model):
+    """Someone who runs one campaign page from the public site (My Campaigns) without
+    Wagtail admin access: the person who started it, or a co-admin they invited."""
+
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.CASCADE,
+        related_name="heretostay_campaign_admins",
+        verbose_name=_("campaign"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="heretostay_campaign_roles",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(
+        _("role"), max_length=10, choices=CampaignRole.choices, default=CampaignRole.ADMIN
+    )
+    added_by = user_field(_("added by"))
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("campaign admin")
+        verbose_name_plural = _("campaign admins")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "user"], name="heretostay_campaign_admin_once")
+        ]
+
+    def __str__(self):
+        # Never the user's name or email (audit log labels use str()).
+        return f"{self.get_role_display()} #{self.pk}"
 
 
 def validate_hex_color(value):
@@ -644,3 +695,96 @@ class RetentionSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("retention of personal data")
+
+
+class ExportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Exporting")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+
+
+class ExportJob(models.Model):
+    """An export too large for a web request, written to storage by a background task.
+
+    Made by ``core/exports.py::export_supporters`` (the one gate: permission, contacts,
+    audit) and read back only through it (``exports.job_file_response``): the file's
+    name in storage is private and unguessable, and it is deleted at ``expires_at``.
+    ``filters`` are the request's filters as the audit log keeps them (searches
+    redacted); ``query`` is what the task needs to rebuild the queryset.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    model = models.CharField(_("records"), max_length=100)
+    #: The dotted path of the export's columns (``petitions.exports.COLUMNS``).
+    columns = models.CharField(max_length=200, editable=False)
+    #: What the audit entries of the export and its downloads are logged on: the
+    #: campaign's page when one campaign was exported, else None (the default site).
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("campaign"),
+    )
+    format = models.CharField(_("format"), max_length=10)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    query = models.JSONField(default=dict, blank=True, editable=False)
+    contacts = models.BooleanField(_("with emails and phones"), default=False)
+    permission = models.CharField(max_length=150, editable=False)
+    filename = models.CharField(_("file name"), max_length=150)
+    #: The language of the headings and the time zone of the dates: the request's.
+    language = models.CharField(max_length=20, blank=True, editable=False)
+    time_zone = models.CharField(max_length=64, blank=True, editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ExportJobStatus.choices,
+        default=ExportJobStatus.QUEUED,
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    file_name = models.CharField(_("file"), max_length=255, blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.model} {self.format} #{self.pk}"
+
+    @property
+    def progress(self):
+        """Percentage done, for the job page."""
+        if self.status == ExportJobStatus.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, self.rows_done * 100 // self.total_rows)
+
+    @property
+    def is_finished(self):
+        return self.status in (
+            ExportJobStatus.DONE,
+            ExportJobStatus.FAILED,
+            ExportJobStatus.EXPIRED,
+        )
+
+    def is_downloadable(self, now=None):
+        return (
+            self.status == ExportJobStatus.DONE
+            and bool(self.file_name)
+            and (self.expires_at is None or self.expires_at > (now or timezone.now()))
+        )

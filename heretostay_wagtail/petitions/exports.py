@@ -37,7 +37,6 @@ COLUMNS = [
         lambda s: s.page.title if s.page_id else "",
         listing="text",
         field="page__title",
-        convert=lambda title: title or "",
     ),
     field("language", _("Language"), listing="text"),
     field("name", _("Name"), listing="title"),

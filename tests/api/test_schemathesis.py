@@ -21,6 +21,8 @@ in CI on SQLite and PostgreSQL alike: 29 operations, about 2,550 requests per ro
 from the coverage phase), and about 100 stateful steps; a few minutes in all.
 """
 
+import os
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -33,21 +35,24 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
 
 from heretostay_wagtail.core import tokens
-from heretostay_wagtail.models import Alert, DeliveryJob, Signature, Source
+from heretostay_wagtail.models import Alert, DeliveryJob, ExportJob, Signature, Source
 from heretostay_wagtail.petitions import services as signing
 from heretostay_wagtail.pledges import alerts
 
 from .conftest import SIGNER
 
 SCHEMA_URL = "/api/v1/schema/?format=json"
+#: benchmarks/attack.py raises the examples per operation (and stateful runs) with
+#: HTS_ATTACK_EXAMPLES; unset, the suite's bounded run is unchanged.
+ATTACK_EXAMPLES = int(os.environ.get("HTS_ATTACK_EXAMPLES") or 0)
 EXAMPLES = settings(
-    max_examples=8,
+    max_examples=ATTACK_EXAMPLES or 8,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
 STATEFUL = settings(
-    max_examples=15,
+    max_examples=ATTACK_EXAMPLES or 15,
     stateful_step_count=8,
     deadline=None,
     suppress_health_check=list(HealthCheck),
@@ -83,6 +88,7 @@ ACCEPTABLE = {
         "send call, and the stateful run links its updates to it"
     },
     "deliveries_file": {409: "the fixture's delivery PDF is still being built"},
+    "exports_file": {409: "the fixture's large export is still waiting for the worker"},
 }
 
 PER_PETITION = "each petition asks for it or not, optionally or required (its signer_fields)"
@@ -252,6 +258,14 @@ def data(
     )
     alerts.verify(verified, superuser, alerts.fingerprint(verified))
     job = DeliveryJob.objects.create(page=petition)
+    export = ExportJob.objects.create(
+        user=superuser,
+        model="heretostay.Signature",
+        columns="heretostay_wagtail.petitions.exports.COLUMNS",
+        format="csv",
+        permission="heretostay.export_signature",
+        filename="signatures",
+    )
     return {
         "paths": {
             "/api/v1/petitions/{id}/": petition.pk,
@@ -261,6 +275,7 @@ def data(
             "/api/v1/alerts/{id}/": draft.pk,  # verified by the first call, then a 409
             "/api/v1/alerts/{id}/send/": verified.pk,  # sent by the first call, then again 200
             "/api/v1/deliveries/{id}/": job.pk,
+            "/api/v1/exports/{id}/": export.pk,
         },
         "query": {
             "/api/v1/signatures/": {
