@@ -30,6 +30,12 @@ BENCHMARKS = {
     "bench_alert_dispatch.py": ([], ["--pledgers", "100"]),
     "bench_delivery_pdf.py": ([], ["300"]),
     "bench_cards.py": ([], ["en"]),
+    # Real HTTP (gunicorn, wrk, Varnish, PostgreSQL, Redis): each skips what is missing.
+    "bench_intake.py": (
+        [],
+        ["--duration", "1", "--rounds", "1", "--clients", "4", "--warmup", "0"],
+    ),
+    "bench_page_cache.py": ([], ["--duration", "1", "--rounds", "1", "--clients", "4"]),
 }
 
 

@@ -26,8 +26,9 @@ from heretostay_wagtail.api.fields import (
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.petitions import ID_PARAMETER, get_petition
 from heretostay_wagtail.api.throttles import ConfirmThrottle, PublicThrottle, SignThrottle
-from heretostay_wagtail.core import audit, privacy, tokens
+from heretostay_wagtail.core import audit, privacy, signup_cache, tokens
 from heretostay_wagtail.core.conf import get_setting
+from heretostay_wagtail.core.filters import parse_id
 from heretostay_wagtail.core.models import Source
 from heretostay_wagtail.core.privacy import client_ip
 from heretostay_wagtail.petitions import services as signing
@@ -103,6 +104,19 @@ def received_body():
     }
 
 
+def petition_for_signing(request, pk):
+    """The petition as signing needs it: rebuilt from its cached profile
+    (``core/signup_cache.py``), else the published, public petition (or the 404), whose
+    profile is then cached for the next signatures."""
+    pk = parse_id(pk)
+    page = signup_cache.page_by_id(request, pk) if pk else None
+    if isinstance(page, PetitionPage):
+        return page
+    petition = get_petition(pk)
+    signup_cache.remember_id(request, petition)
+    return petition
+
+
 def record_api_signature(request, petition, signer_data):
     signing.sign(
         petition, signer_data, source=Source.API, ip=client_ip(request), language=get_language()
@@ -130,7 +144,7 @@ class SignPetition(PublicView):
         translations. The answer is the same 202 whether the email is new or has already
         signed, so nobody can learn who signed.
         """
-        petition = get_petition(pk)
+        petition = petition_for_signing(request, pk)
         return record_api_signature(request, petition, self.body(petition=petition))
 
 

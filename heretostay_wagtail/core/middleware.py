@@ -10,6 +10,9 @@ the sign-up view refuses those a browser says come from another site (``is_cross
 Django's CSRF check. The threat model is in docs/security.md.
 
 Without the middleware the forms carry the token as before (and the pages set a cookie).
+
+A sign-up POST to a page whose profile is cached (``core/signup_cache.py``) is answered
+here, before Wagtail's routing, by ``core.views.quick_signup`` when the form is valid.
 """
 
 from urllib.parse import urlsplit
@@ -18,11 +21,14 @@ from django.conf import settings
 from wagtail.models import Page
 from wagtail.views import serve as wagtail_serve
 
+from heretostay_wagtail.core import signup_cache
 from heretostay_wagtail.core.models import CampaignPage
 
 #: Set on every request the middleware sees: templates leave the CSRF token out of
 #: campaign sign-up forms when it is there.
 TOKENLESS = "heretostay_tokenless_forms"
+#: Set on a sign-up POST that found no cached profile: the view caches one.
+REMEMBER = "_heretostay_remember_signup"
 
 
 def _signup_route(request, path):
@@ -50,10 +56,17 @@ class CampaignFormMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method != "POST" or view_func is not wagtail_serve:
             return None
+        page = signup_cache.page_for_path(request)
+        if page is not None:
+            from heretostay_wagtail.core.views import quick_signup
+
+            request._dont_enforce_csrf_checks = True  # the sign-up view checks instead
+            return quick_signup(request, page)  # None: the full view answers
         path = view_kwargs.get("path", view_args[0] if view_args else "")
         if _signup_route(request, path) is not None:
             # The sign-up view checks where the POST came from instead.
             request._dont_enforce_csrf_checks = True
+            setattr(request, REMEMBER, True)
         return None
 
 

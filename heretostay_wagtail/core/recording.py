@@ -12,7 +12,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models.constants import OnConflict
+from django.db.models.signals import post_save, pre_save
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -55,6 +58,10 @@ def save(record, *, counted, then=None):
     exact under concurrent requests. A repeat email (the campaign's unique constraint)
     rolls everything back and returns the existing record.
     """
+    if counted and then is None:
+        using = router.db_for_write(type(record), instance=record)
+        if connections[using].vendor == "postgresql":
+            return _save_counted_postgresql(record, using)
     try:
         with transaction.atomic():
             record.save()
@@ -67,6 +74,64 @@ def save(record, *, counted, then=None):
             campaign_key=record.campaign_key, email_normalized=record.email_normalized
         )
         return Recorded(existing, created=False)
+    return Recorded(record, created=True)
+
+
+def _save_counted_postgresql(record, using):
+    """``save`` on PostgreSQL in one statement, one round trip instead of four (BEGIN,
+    INSERT, UPDATE, COMMIT): the record's INSERT (as Django's ``save`` writes it, with
+    ``ON CONFLICT DO NOTHING``) and, only if a row went in, the counter's ``count + 1``
+    (an upsert: the campaign's first record creates the row), in data-modifying CTEs,
+    which PostgreSQL runs as one atomic statement. A repeat email inserts nothing and
+    counts nothing; the record already there is returned, as on the ORM path.
+    ``pre_save`` and ``post_save`` are sent as ``Model.save`` sends them."""
+    model = type(record)
+    meta = model._meta
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    pre_save.send(sender=model, instance=record, raw=False, using=using, update_fields=None)
+    query = InsertQuery(model, on_conflict=OnConflict.IGNORE)
+    query.insert_values(
+        [f for f in meta.local_concrete_fields if f is not meta.auto_field], [record]
+    )
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = [meta.pk]
+    [(insert_sql, insert_params)] = compiler.as_sql()
+    counter = CampaignCounter._meta
+    columns = {
+        "campaign_key": "%s",
+        "count": "1",
+        "paper_tally": "0",
+        "public_count": "0",
+        "public_paper_tally": "0",
+        "removed_by_retention": "0",
+        "published_at": "%s",  # published empty, as ``CampaignCounter.add`` creates it
+    }
+    names = ", ".join(quote(counter.get_field(name).column) for name in columns)
+    count = quote(counter.get_field("count").column)
+    table = quote(counter.db_table)
+    sql = (
+        f"WITH new AS ({insert_sql}), "
+        f"counted AS (INSERT INTO {table} ({names}) SELECT {', '.join(columns.values())} "
+        f"FROM new ON CONFLICT ({quote(counter.pk.column)}) "
+        f"DO UPDATE SET {count} = {table}.{count} + 1 RETURNING 1) "
+        f"SELECT (SELECT {quote(meta.pk.column)} FROM new), (SELECT count(*) FROM counted)"
+    )
+    params = (*insert_params, record.campaign_key, timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        pk, _counted = cursor.fetchone()
+    if pk is None:
+        existing = model._default_manager.db_manager(using).get(
+            campaign_key=record.campaign_key, email_normalized=record.email_normalized
+        )
+        return Recorded(existing, created=False)
+    record.pk = pk
+    record._state.adding = False
+    record._state.db = using
+    post_save.send(
+        sender=model, instance=record, created=True, update_fields=None, raw=False, using=using
+    )
     return Recorded(record, created=True)
 
 

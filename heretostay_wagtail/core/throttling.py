@@ -9,6 +9,7 @@ import logging
 import time
 
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.core.privacy import client_ip, hash_ip
@@ -49,6 +50,8 @@ def hit(request, scope, ident=None):
 
 
 def _count(cache, key, window):
+    if isinstance(cache, RedisCache):
+        return _count_redis(cache, key, window)
     if cache.add(key, 1, timeout=window + 1):
         return 1
     try:
@@ -56,6 +59,18 @@ def _count(cache, key, window):
     except ValueError:  # expired between add() and incr()
         cache.add(key, 1, timeout=window + 1)
         return 1
+
+
+def _count_redis(cache, key, window):
+    """The same count on Django's Redis cache in one round trip instead of three
+    (``add``, then ``incr``'s existence check and increment): ``SET NX EX`` and ``INCR``
+    pipelined. Django stores integers as plain Redis integers, so ``cache.get(key)``
+    reads the count as before."""
+    full_key = cache.make_and_validate_key(key)
+    pipe = cache._cache.get_client(full_key, write=True).pipeline(transaction=False)
+    pipe.set(full_key, 0, ex=window + 1, nx=True)
+    pipe.incr(full_key)
+    return int(pipe.execute()[1])
 
 
 def retry_after(scope):

@@ -10,9 +10,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from heretostay_wagtail.core import routes, throttling
+from heretostay_wagtail.core import routes, signup_cache, throttling
 from heretostay_wagtail.core.conf import get_setting
-from heretostay_wagtail.core.middleware import TOKENLESS, is_cross_site
+from heretostay_wagtail.core.middleware import REMEMBER, TOKENLESS, is_cross_site
 from heretostay_wagtail.core.models import CampaignPage
 from heretostay_wagtail.core.privacy import client_ip
 
@@ -56,12 +56,50 @@ def cache_publicly(request, page, response):
     return response
 
 
+signup_cache.connect()
+
+#: Set on a request once its POST has been counted against the client's rate.
+_RATE_SEEN = "_heretostay_within_rate"
+
+
+def _within_rate(request, page):
+    """Count this POST against the client's rate, once, even when the quick path
+    (``quick_signup``) hands it on to the full view."""
+    within = getattr(request, _RATE_SEEN, None)
+    if within is None:
+        within = throttling.hit(request, page.throttle_scope)
+        setattr(request, _RATE_SEEN, within)
+    return within
+
+
+def quick_signup(request, page):
+    """A sign-up POST answered from the page's cached profile (``core/signup_cache.py``),
+    without Wagtail's routing: the same form, throttle and service as ``campaign_signup``.
+
+    Answers only what needs no page rendered: a valid form (recorded, then the thank-you
+    page) and the honeypot. Returns None for everything else (another site's POST, field
+    errors, a client over its rate), which the full view then answers with the page.
+    """
+    if is_cross_site(request):
+        return None
+    thanks = HttpResponseRedirect(page.signup_url + page.reverse_subpage("thanks"))
+    form = page.form_class(page, request.POST)
+    if form.is_bot:
+        return thanks
+    if not form.is_valid() or not _within_rate(request, page):
+        return None
+    page.record(form, client_ip(request))
+    return thanks
+
+
 @routes.page_view(CampaignPage, "signup")
 def campaign_signup(request, page):
     """Render the page's form; on a valid POST record it through the feature's service."""
     form_class = page.form_class
     status = 200
     if request.method == "POST":
+        if getattr(request, REMEMBER, False):
+            signup_cache.remember_path(request, page)  # the next POSTs take the quick path
         form = form_class(page, request.POST)
         if is_cross_site(request):
             # Without a CSRF token (cacheable pages), this is what stops another site's
@@ -71,7 +109,7 @@ def campaign_signup(request, page):
             status = 403
         elif form.is_bot:
             return HttpResponseRedirect(page.url + page.reverse_subpage("thanks"))
-        elif not throttling.hit(request, page.throttle_scope):
+        elif not _within_rate(request, page):
             form.is_valid()  # keep what was typed and show field errors too
             form.add_error(None, THROTTLED)
             status = 429

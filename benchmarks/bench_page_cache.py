@@ -1,0 +1,158 @@
+"""Petition page GET: uncached (gunicorn) vs. the same page behind Varnish vs. a static file of the same size.
+
+    .venv/bin/python benchmarks/bench_page_cache.py [--duration 12] [--clients 16]
+
+One run, paths taking turns: the petition page straight from gunicorn (2 sync workers,
+DEBUG off, PostgreSQL, Redis cache), the same page through Varnish (builtin VCL: the
+anonymous page sets no cookie and says ``Cache-Control: public, s-maxage=...``), and, as
+the baseline of a cached page, a static file of the page's byte size served through the
+same Varnish (from gunicorn's ``django.views.static.serve`` on its first request). Targets
+(issue 15): cached at least 20x the uncached rate, within 1.5x of the static file. Before
+the runs, the headers are checked: no ``Set-Cookie`` on the anonymous page, and Varnish
+answering from its cache (``Age``, two ids in ``X-Varnish``).
+
+Needs wrk (apt-get install wrk), gunicorn and Varnish (apt-get install varnish; varnishd
+runs as this benchmark's child, in the foreground); PostgreSQL as in bench_intake.py
+(SQLite otherwise: the page is only read). What is missing is skipped, with a note.
+"""
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import _http  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=int, default=12, help="seconds of wrk per path")
+    parser.add_argument("--rounds", type=int, default=3, help="turns the paths take")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    options = parser.parse_args()
+
+    database = _http.database_url()
+    if not _http.postgres_available(database):
+        _http.missing("postgresql", "PostgreSQL (SQLite instead)")
+        database = f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
+    redis = _http.redis_url()
+    if not _http.redis_available(redis):
+        _http.missing("redis", "the Redis cache (Django's per-process memory cache instead)")
+        redis = None
+    tools = {"wrk": _http.shutil.which("wrk"), "gunicorn": _http.gunicorn_path()}
+    for tool, found in tools.items():
+        if not found:
+            _http.missing(tool, "the page-cache benchmark")
+    if not all(tools.values()):
+        return
+    if database.startswith("postgres"):
+        _http.recreate_database(database)
+    prefix = None
+    try:
+        prefix = _http.setup_django(database, redis)
+        run(options, database, redis)
+    finally:
+        if redis and prefix:
+            _http.delete_cache_keys(redis, prefix)
+        if database.startswith("postgres"):
+            from django.db import connections
+
+            connections.close_all()
+            _http.drop_database(database)
+
+
+def check(label, condition, detail=""):
+    print(f"  {'ok ' if condition else 'NOT'} {label}{f': {detail}' if detail else ''}")
+    return condition
+
+
+def run(options, database, redis):
+    import os
+
+    from django.db import connections
+
+    from benchmarks._django import make_site
+
+    _home, petition = make_site()
+    page_path = petition.url
+    connections.close_all()
+    static_root = tempfile.mkdtemp(prefix="bench-static-")
+    os.environ["BENCH_STATIC_ROOT"] = static_root
+    vendor = "PostgreSQL" if database.startswith("postgres") else "SQLite"
+    print(
+        f"Petition page on {vendor}, cache: {'Redis' if redis else 'local memory'}, "
+        "gunicorn 2 sync workers, DEBUG off"
+    )
+    with _http.gunicorn(workers=2) as (base, _master):
+        status, headers, body = _http.fetch(base + page_path)
+        print(f"\nHeaders of the anonymous petition page ({len(body):,} bytes):")
+        check("200", status == 200, str(status))
+        check(
+            "no Set-Cookie", not headers.get_all("Set-Cookie"), str(headers.get_all("Set-Cookie"))
+        )
+        cache_control = headers.get("Cache-Control", "")
+        check("shared caches may keep it", "public" in cache_control and "s-maxage" in cache_control,
+              cache_control)  # fmt: skip
+        print(f"      Vary: {headers.get('Vary', '-')}")
+        (Path(static_root) / "page.html").write_bytes(body)  # the same bytes, the same size
+        static_path = "/bench-static/page.html"
+        runs = {"uncached (gunicorn)": base + page_path}
+        if not _http.varnishd_path():
+            _http.missing("varnishd", "the cached runs")
+            varnish = None
+        else:
+            varnish = _http.varnish(int(base.rsplit(":", 1)[1]))
+        if varnish is None:
+            measure(options, runs)
+            return
+        with varnish as cached:
+            _http.fetch(cached + page_path)
+            _http.fetch(cached + static_path)
+            status, headers, again = _http.fetch(cached + page_path)
+            ids = headers.get("X-Varnish", "").split()
+            print("Through Varnish, the second request:")
+            check("a cache hit (two ids in X-Varnish)", len(ids) == 2, headers.get("X-Varnish"))
+            check("Age header", headers.get("Age") is not None, headers.get("Age"))
+            check("no Set-Cookie", not headers.get_all("Set-Cookie"))
+            check("same bytes as gunicorn's", again == body)
+            runs["cached (Varnish)"] = cached + page_path
+            runs["static file (Varnish)"] = cached + static_path
+            measure(options, runs)
+
+
+def measure(options, runs):
+    per_round = max(1, options.duration // options.rounds)
+    results = {}
+    for url in runs.values():  # warm-up
+        _http.wrk(url, clients=4, duration=1, threads=1)
+    for _round in range(options.rounds):
+        for name, url in runs.items():
+            results.setdefault(name, []).append(
+                _http.wrk(url, clients=options.clients, duration=per_round, threads=options.threads)
+            )
+    totals = {name: _http.combine(r) for name, r in results.items()}
+    uncached = totals["uncached (gunicorn)"]["rps"] or 1e-9
+    print(
+        f"\nGET at {options.clients} clients, wrk -t{options.threads}, {options.rounds} turns of "
+        f"{per_round} s each (baseline of the cached page: the static file)"
+    )
+    print(f"  {'':<22} {'req/s':>10} {'vs uncached':>12} {'p99 ms':>8} {'non-2xx/3xx':>12}")
+    for name, r in totals.items():
+        p99 = f"{r['p99'] * 1000:.1f}" if r["p99"] is not None else "-"
+        print(
+            f"  {name:<22} {r['rps']:10.1f} {r['rps'] / uncached:11.1f}x {p99:>8} {r['non2xx']:>12}"
+        )
+    if "cached (Varnish)" in totals:
+        cached = totals["cached (Varnish)"]["rps"] or 1e-9
+        static = totals["static file (Varnish)"]["rps"]
+        print(
+            f"\n  cached page vs. uncached: ratio {cached / uncached:.1f}x (target: at least 20x)"
+            f"\n  static file vs. cached page: ratio {static / cached:.2f}x (target: at most 1.5x)"
+        )
+
+
+if __name__ == "__main__":
+    main()
