@@ -7,6 +7,7 @@ environment and sends secure cookies, HSTS and a Content-Security-Policy
 """
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -159,6 +160,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # heretostay: accounts of campaign starters (docs/grassroots.md), after the package,
+    # whose templates restyle allauth's.
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +182,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -205,9 +211,17 @@ WSGI_APPLICATION = "example_site.wsgi.application"
 # SQLite by default; DATABASE_URL=postgres://... switches to PostgreSQL.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{PROJECT_DIR / 'example_site.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{PROJECT_DIR / 'example_site.sqlite3'}",
+        conn_max_age=60,
+        # A connection kept between requests is checked before reuse (a restarted
+        # PostgreSQL would otherwise fail the next request of every worker).
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Wagtail's search index uses PostgreSQL's full-text fields there, which need the app
+    # (Django 6 refuses to start without it: postgres.E005).
+    INSTALLED_APPS.append("django.contrib.postgres")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The admin writes from several requests at once (autosave while publishing): WAL lets
     # readers and one writer work together, IMMEDIATE takes the write lock when a
@@ -221,11 +235,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Throttling and generated-file bookkeeping use the cache: with more than one app
 # server, point it at Redis (REDIS_URL=redis://127.0.0.1:6379/0).
+# The fail-safe backend answers as a miss when Redis cannot be reached, so pages and
+# sign-ups keep working (Wagtail reads its site lookup from this cache on every request).
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "heretostay_wagtail.core.cache.FailSafeRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 
@@ -244,6 +261,23 @@ TASKS = {
         ]
     }
 }
+
+# heretostay: accounts of campaign starters (django-allauth; docs/grassroots.md): email
+# and password, no username; the email is verified with a code sent to it (the demo prints
+# it on the console), so the browser that started a campaign keeps it; failed logins are
+# rate-limited by allauth in the cache (ACCOUNT_RATE_LIMITS: its defaults).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_ADAPTER = "heretostay_wagtail.grassroots.accounts.AccountAdapter"
+LOGIN_URL = "account_login"
+# After logging in (outside the start flow, which returns to its own step): My Campaigns.
+LOGIN_REDIRECT_URL = "heretostay:heretostay_mycampaigns_index"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -274,17 +308,57 @@ LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = LANGUAGES + [
 ]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = PROJECT_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or PROJECT_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]  # the home page's styles, the favicon
 MEDIA_URL = "/media/"
-MEDIA_ROOT = PROJECT_DIR / "var" / "media"
+# Uploaded and generated files (delivery PDFs, card files, images): one folder that every
+# app server and worker shares (DJANGO_MEDIA_ROOT), or an S3-compatible bucket below.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or PROJECT_DIR / "var" / "media")
+# Files that list supporters (delivery PDFs, exports) go to a folder no web server serves
+# (DJANGO_PRIVATE_ROOT, shared like MEDIA_ROOT); the package reads them back only through
+# views that check permissions and write the audit log (HERETOSTAY PRIVATE_STORAGE).
+PRIVATE_ROOT = Path(os.environ.get("DJANGO_PRIVATE_ROOT") or PROJECT_DIR / "var" / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "heretostay_private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_ROOT), "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip():
+    # pip install "heretostay-wagtail[s3]" (django-storages); boto3 takes the credentials
+    # from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. Files stay private: their URLs are
+    # signed and expire (delivery PDFs list supporters' names), none is overwritten.
+    _s3 = {
+        "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"].strip(),
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3}
+    STORAGES["heretostay_private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "private"},
+    }
 
 WAGTAIL_SITE_NAME = "Here to Stay demo"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"http://localhost:{DEMO_PORT}")
+# A front-end cache (Varnish with deploy/varnish.vcl, or another that takes HTTP PURGE):
+# publishing a page purges its URLs there (Wagtail's frontend_cache, by a task the worker
+# runs). FRONTEND_CACHE_URL is where the PURGE requests go, e.g. http://127.0.0.1:6081.
+if os.environ.get("FRONTEND_CACHE_URL", "").strip():
+    INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["FRONTEND_CACHE_URL"].strip(),
+        }
+    }
+    # Pages exist in these languages only (other prefixes redirect): purge those.
+    WAGTAILFRONTENDCACHE_LANGUAGES = PAGE_LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -292,6 +366,22 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = "Here to Stay demo <campaigns@example.org>"
 
 PHONENUMBER_DEFAULT_REGION = "US"
+
+
+def env_rates(name):
+    """Per-IP rates over the package's defaults: "sign=30/m,pledge=30/m" (THROTTLE_RATES)."""
+    rates = {}
+    for item in env_list(name, ""):
+        scope, _sep, rate = item.partition("=")
+        if not re.fullmatch(r"\w+", scope.strip()) or not re.fullmatch(
+            r"\d+/[smhd]\w*", rate.strip()
+        ):
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not scope=rate, e.g. sign=30/m (docs/deploying.md)."
+            )
+        rates[scope.strip()] = rate.strip()
+    return rates
+
 
 # heretostay: package settings (all optional; see docs/settings.md).
 HERETOSTAY = {
@@ -301,6 +391,9 @@ HERETOSTAY = {
     # Reverse proxies in front of Django whose X-Forwarded-For is trusted (client IPs
     # for throttling and IP hashes).
     "NUM_PROXIES": int(os.environ.get("HERETOSTAY_NUM_PROXIES", "0")),
+    # Per-IP rates, e.g. raised where many supporters share one address (a school, a
+    # carrier's NAT): HERETOSTAY_THROTTLE_RATES="sign=30/m,pledge=30/m".
+    "THROTTLE_RATES": env_rates("HERETOSTAY_THROTTLE_RATES"),
     # Public counts refresh every minute in production, so one submission cannot be seen
     # to move them; the demo (and its tests) show the running count, so a newcomer sees it
     # move.

@@ -46,4 +46,8 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Pages are served under a language prefix (/en/, /es/); the API is not.
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)))
+urlpatterns += i18n_patterns(
+    # heretostay: accounts of campaign starters (docs/grassroots.md).
+    path("accounts/", include("allauth.urls")),
+    path("", include(wagtail_urls)),
+)

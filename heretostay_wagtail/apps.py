@@ -4,7 +4,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 #: Feature folders, each with its ``models`` (gathered by ``heretostay_wagtail.models``).
-FEATURES = ("petitions", "pledges", "guides", "paper")
+FEATURES = ("petitions", "pledges", "guides", "paper", "grassroots")
 
 #: Imported at start-up: signal receivers, system checks, and the views that register the
 #: page routes page models delegate to (``core/routes.py``).
@@ -18,6 +18,8 @@ READY_MODULES = (
     "pledges.views",
     "guides.views",
     "paper.signals",
+    "grassroots.signals",
+    "grassroots.views",
 )
 
 

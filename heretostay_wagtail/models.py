@@ -6,6 +6,7 @@ module only gathers them. Code inside the package imports from the feature's mod
 """
 
 from heretostay_wagtail.core.models import *  # noqa: F401,F403
+from heretostay_wagtail.grassroots.models import *  # noqa: F401,F403
 from heretostay_wagtail.guides.models import *  # noqa: F401,F403
 from heretostay_wagtail.paper.models import *  # noqa: F401,F403
 from heretostay_wagtail.petitions.models import *  # noqa: F401,F403

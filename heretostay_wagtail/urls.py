@@ -4,7 +4,7 @@ is fine: views switch to the language of the record they serve).
     path("campaigns/", include("heretostay_wagtail.urls")),
 """
 
-from django.urls import path
+from django.urls import include, path
 
 from heretostay_wagtail.guides import views as cards
 from heretostay_wagtail.pledges import webhooks
@@ -20,4 +20,8 @@ urlpatterns = [
         cards.card_download,
         name="card_download",
     ),
+    # Grassroots campaigns: start a campaign, its share step, report a campaign.
+    path("", include("heretostay_wagtail.grassroots.urls")),
+    # My Campaigns and the manage pane of each campaign (grassroots/manage.py).
+    path("", include("heretostay_wagtail.grassroots.manage_urls")),
 ]

@@ -4,6 +4,7 @@ from wagtail import hooks
 
 from heretostay_wagtail.core import audit, reports
 from heretostay_wagtail.erasure import admin as erasure_admin  # noqa: F401  (registers hooks)
+from heretostay_wagtail.grassroots import admin as grassroots_admin  # noqa: F401
 from heretostay_wagtail.guides import admin as guides_admin  # noqa: F401
 from heretostay_wagtail.paper import admin as paper_admin  # noqa: F401
 from heretostay_wagtail.petitions import admin as petitions_admin  # noqa: F401

@@ -26,6 +26,7 @@ from heretostay_wagtail.models import Alert, DeliveryJob, Signature, Source, Vol
 from heretostay_wagtail.paper import delivery
 from heretostay_wagtail.petitions import services as signing
 from tests.conftest import grant
+from tests.paper.conftest import grant_page_rights
 from tests.pledges.conftest import make_pledge_page
 from tests.pledges.helpers import make_pledge
 
@@ -310,13 +311,18 @@ def package_permissions():
 
 
 @pytest.fixture
-def callers(django_user_model):
-    """(label, user or None, permissions held) for every kind of caller."""
+def callers(django_user_model, home):
+    """(label, user or None, permissions held) for every kind of caller.
+
+    Staff also hold Wagtail page permissions on the whole tree: the paper and delivery
+    tools need them on the petition besides the global permission (``core/rights.py``;
+    tests/grassroots/test_rights.py tries staff without them)."""
 
     def user(name, *perms, admin_access=True):
         account = django_user_model.objects.create_user(name, f"{name}@staff.example", None)
         if admin_access:
             grant(account, "wagtailadmin.access_admin")
+            grant_page_rights(account)
         return grant(account, *perms)
 
     found = [

@@ -21,4 +21,8 @@ urlpatterns = [
     path("api/", include("heretostay_wagtail.api.urls")),
 ]
 
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)))
+urlpatterns += i18n_patterns(
+    # heretostay: accounts of campaign starters (docs/grassroots.md).
+    path("accounts/", include("allauth.urls")),
+    path("", include(wagtail_urls)),
+)

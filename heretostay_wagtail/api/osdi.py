@@ -33,7 +33,7 @@ from heretostay_wagtail.api.petitions import (
     RENDITIONS,
     annotate,
     get_petition,
-    petitions_queryset,
+    listed_petitions,
 )
 from heretostay_wagtail.api.signatures import (
     SignatureList,
@@ -392,7 +392,7 @@ class PetitionCollection(OSDIMixin, PublicView):
         tags=["osdi"],
     )
     def get(self, request):
-        page = self.paginate_queryset(petitions_queryset())
+        page = self.paginate_queryset(listed_petitions())
         data = [petition_data(p, request) for p in annotate(page, request)]
         return self.get_paginated_response(data)
 

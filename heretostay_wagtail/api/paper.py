@@ -15,13 +15,14 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
 )
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
 from heretostay_wagtail.api import errors
 from heretostay_wagtail.api.base import StaffView, StrictSerializer, get_or_404
 from heretostay_wagtail.api.fields import StrictBooleanField, StrictCharField
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
+from heretostay_wagtail.core import rights
 from heretostay_wagtail.paper import entry
 from heretostay_wagtail.paper.forms import BY_REGION, DeliveryForm
 from heretostay_wagtail.paper.models import DeliveryJob, DeliveryJobStatus
@@ -47,9 +48,22 @@ JOB_PARAMETER = OpenApiParameter(
 )
 
 
-def get_petition(pk):
-    """Any petition, published or not, as in the admin."""
-    return get_or_404(PetitionPage.objects.all(), pk, NO_PETITION)
+NO_PAGE_RIGHTS = _("You do not have permission to work on this petition.")
+
+
+def with_page_rights(request, page, permission):
+    """As in the admin: the global ``permission`` and Wagtail page rights on this petition
+    (core.rights.can_use_tool), else a 403."""
+    if not rights.can_use_tool(request.user, page, permission):
+        raise exceptions.PermissionDenied(NO_PAGE_RIGHTS)
+    return page
+
+
+def get_petition(request, pk, permission):
+    """Any petition, published or not, as in the admin, if the user may work on it."""
+    return with_page_rights(
+        request, get_or_404(PetitionPage.objects.all(), pk, NO_PETITION), permission
+    )
 
 
 # -- bulk entry --------------------------------------------------------------------------
@@ -122,7 +136,7 @@ class PaperSignatures(StaffView):
         admin's paper entry (source paper); a bad row is reported and skipped, never
         blocking the others. One audit-log entry per batch.
         """
-        petition = get_petition(pk)
+        petition = get_petition(request, pk, PAPER_PERMISSION)
         batch = self.body()
         try:
             code = entry.check_sheet_code(petition, batch.get("sheet_code", ""))
@@ -238,7 +252,7 @@ class RequestDelivery(StaffView):
         """Needs heretostay.deliver_petition. The PDF is built in the background; poll the
         job's url until status is done, then download file_url.
         """
-        petition = get_petition(pk)
+        petition = get_petition(request, pk, DELIVER_PERMISSION)
         data = {k: v for k, v in self.body().items() if v is not False}
         if data.get("regions", "").strip():
             data["group_by"] = BY_REGION
@@ -252,8 +266,10 @@ class RequestDelivery(StaffView):
         return response
 
 
-def get_job(pk):
-    return get_or_404(DeliveryJob.objects.select_related("page"), pk, NO_JOB)
+def get_job(request, pk):
+    job = get_or_404(DeliveryJob.objects.select_related("page"), pk, NO_JOB)
+    with_page_rights(request, job.page, DELIVER_PERMISSION)
+    return job
 
 
 class DeliveryDetail(StaffView):
@@ -268,7 +284,7 @@ class DeliveryDetail(StaffView):
         tags=["paper"],
     )
     def get(self, request, pk):
-        return Response(self.get_serializer(get_job(pk)).data)
+        return Response(self.get_serializer(get_job(request, pk)).data)
 
 
 class DeliveryFile(StaffView):
@@ -291,7 +307,7 @@ class DeliveryFile(StaffView):
         ready; a 410 once its file was deleted (after DELIVERY_RETENTION_DAYS, or by an
         organizer).
         """
-        job = get_job(pk)
+        job = get_job(request, pk)
         if job.is_file_deleted:
             return Response(
                 {"status": 410, "code": "deleted", "detail": str(DELETED)},

@@ -53,6 +53,12 @@ def petitions_queryset():
     return campaigns_queryset(PetitionPage, "targets")
 
 
+def listed_petitions():
+    """The petitions lists show: not those live but awaiting review (grassroots/), which
+    answer by id but stay unlisted until an editor reviews them."""
+    return petitions_queryset().filter(awaiting_review=False)
+
+
 def get_petition(pk):
     """A published petition by page id; a 404 for anything else (bad ids included)."""
     return get_or_404(petitions_queryset(), pk, _("No petition with this id."))
@@ -365,7 +371,7 @@ PetitionList, PetitionDetail = campaign_views(
     "Petition",
     serializer=PetitionSerializer,
     query=PetitionQuery,
-    queryset=lambda query: filter_petitions(petitions_queryset(), query),
+    queryset=lambda query: filter_petitions(listed_petitions(), query),
     annotate=annotate,
     get_object=get_petition,
     id_parameter=ID_PARAMETER,

@@ -49,6 +49,15 @@ ACTIONS = {
         _("Ask pledgers to verify"),
         _("Emailed pledgers their link to confirm their email and phone"),
     ),
+    # Moderators acting on reports of campaigns (grassroots/admin.py).
+    "heretostay.report.taken_down": (
+        _("Take down a reported campaign"),
+        _("Took down a reported campaign"),
+    ),
+    "heretostay.report.dismissed": (
+        _("Dismiss reports of a campaign"),
+        _("Dismissed reports of a campaign"),
+    ),
     "heretostay.alert.recover": (
         _("Recover alert deliveries"),
         _("Resolved alert messages a stopped worker left unfinished"),

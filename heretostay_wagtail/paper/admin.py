@@ -2,7 +2,9 @@
 
 Printing sheets and typing them in needs ``heretostay.add_paper_signatures``; building,
 downloading and emailing the delivery PDF (names of signers) needs
-``heretostay.deliver_petition``. Every action that touches personal data is audit-logged.
+``heretostay.deliver_petition``, and rights on that petition (``core/rights.py``): Wagtail
+page permissions on it, or being its starter or a co-admin. Every action that touches
+personal data is audit-logged.
 """
 
 import functools
@@ -21,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
+from heretostay_wagtail.core import rights
 from heretostay_wagtail.core.models import CampaignCounter
 from heretostay_wagtail.paper import csvimport, entry, retention, sheets
 from heretostay_wagtail.paper import forms as paper_forms
@@ -62,13 +65,22 @@ def forbidding(view):
 
 
 def _petition(request, page_id, permission):
-    if not request.user.has_perm(permission):
+    """The petition, if ``request.user`` may use the tool needing ``permission`` on it:
+    the global permission and page rights on this petition, or being its starter or a
+    co-admin (``core/rights.py::can_use_tool``)."""
+    petition = get_object_or_404(PetitionPage, pk=page_id)
+    if not rights.can_use_tool(request.user, petition, permission):
         raise Denied
-    return get_object_or_404(PetitionPage, pk=page_id)
+    return petition
 
 
-def _is_organizer(user):
-    return user.has_perm(PAPER_PERMISSION) or user.has_perm(DELIVER_PERMISSION)
+def _is_organizer(user, page):
+    """May use one of the tools on ``page`` (``can_use_tool`` of either permission, with
+    at most one query for campaign admins: the page listing asks this per row)."""
+    if user.has_perm(PAPER_PERMISSION) or user.has_perm(DELIVER_PERMISSION):
+        if rights.has_page_rights(user, page):
+            return True
+    return rights.is_campaign_admin(user, page)
 
 
 def _render(request, template, petition, title, **context):
@@ -78,8 +90,8 @@ def _render(request, template, petition, title, **context):
             "page_title": title,
             "page_subtitle": petition.title,
             "header_icon": "doc-full",
-            "can_enter": request.user.has_perm(PAPER_PERMISSION),
-            "can_deliver": request.user.has_perm(DELIVER_PERMISSION),
+            "can_enter": rights.can_use_tool(request.user, petition, PAPER_PERMISSION),
+            "can_deliver": rights.can_use_tool(request.user, petition, DELIVER_PERMISSION),
             "totals": CampaignCounter.totals(petition.campaign_key),
         }
     )
@@ -87,9 +99,9 @@ def _render(request, template, petition, title, **context):
 
 
 def tools(request, page_id):
-    if not _is_organizer(request.user):
-        raise Denied
     petition = get_object_or_404(PetitionPage, pk=page_id)
+    if not _is_organizer(request.user, petition):
+        raise Denied
     return _render(
         request,
         "heretostay/admin/paper_tools.html",
@@ -99,7 +111,11 @@ def tools(request, page_id):
             campaign_key=petition.campaign_key, source="paper"
         ).count(),
         tallies=_tallies(petition)[:20],
-        jobs=petition.delivery_jobs.all()[:5] if request.user.has_perm(DELIVER_PERMISSION) else [],
+        jobs=(
+            petition.delivery_jobs.all()[:5]
+            if rights.can_use_tool(request.user, petition, DELIVER_PERMISSION)
+            else []
+        ),
     )
 
 
@@ -452,7 +468,7 @@ TOOLS_LABEL = gettext_lazy("Paper signatures and delivery")
 
 def _tools_button(page, user, priority):
     cls = page.specific_class
-    if cls is None or not issubclass(cls, PetitionPage) or not _is_organizer(user):
+    if cls is None or not issubclass(cls, PetitionPage) or not _is_organizer(user, page):
         return None
     return Button(
         TOOLS_LABEL,

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from phonenumber_field.modelfields import PhoneNumberField
@@ -24,7 +25,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from heretostay_wagtail.blocks import CampaignBodyBlock
 from heretostay_wagtail.core import routes
-from heretostay_wagtail.core.models import CampaignPage, SupporterRecord
+from heretostay_wagtail.core.models import CampaignPage, CampaignRole, SupporterRecord
 from heretostay_wagtail.core.panels import SupporterCountPanel
 
 __all__ = [
@@ -96,6 +97,17 @@ class PetitionPage(CampaignPage):
         _("status"), max_length=10, choices=PetitionStatus.choices, default=PetitionStatus.OPEN
     )
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    #: Started by someone from the public site and published before an editor read it
+    #: (a campaign index's "live_unlisted" mode): the page answers, but listings, the
+    #: sitemap and the API leave it out and it asks search engines not to index it.
+    awaiting_review = models.BooleanField(
+        _("awaiting review"),
+        default=False,
+        help_text=_(
+            "Live but unlisted and not indexed by search engines until an editor reviews it. "
+            "Untick it once the campaign has been reviewed."
+        ),
+    )
     ask_postal_code = models.CharField(
         _("ask for postal code"),
         max_length=10,
@@ -158,6 +170,7 @@ class PetitionPage(CampaignPage):
     ]
     campaign_settings_panels = [
         FieldRowPanel([FieldPanel("status"), FieldPanel("delivered_at")]),
+        FieldPanel("awaiting_review"),
         MultiFieldPanel(
             [FieldPanel("ask_postal_code"), FieldPanel("ask_phone"), FieldPanel("ask_comment")],
             heading=_("Signer fields"),
@@ -188,6 +201,7 @@ class PetitionPage(CampaignPage):
         SynchronizedField("postal_code", overridable=False),
         SynchronizedField("status", overridable=False),
         SynchronizedField("delivered_at", overridable=False),
+        SynchronizedField("awaiting_review", overridable=False),
         SynchronizedField("ask_postal_code", overridable=False),
         SynchronizedField("ask_phone", overridable=False),
         SynchronizedField("ask_comment", overridable=False),
@@ -216,6 +230,17 @@ class PetitionPage(CampaignPage):
         if self.status == PetitionStatus.CLOSED:
             return _("This petition is closed.")
         return super().closed_reason(now)
+
+    def get_sitemap_urls(self, request=None):
+        """Left out of the sitemap while it awaits review (``awaiting_review``)."""
+        if self.awaiting_review:
+            return []
+        return super().get_sitemap_urls(request)
+
+    @cached_property
+    def started_by_public(self):
+        """Started from the public site (grassroots/): its page offers "Report"."""
+        return self.heretostay_campaign_admins.filter(role=CampaignRole.STARTER).exists()
 
     @property
     def target_names(self):

@@ -6,7 +6,7 @@ from wagtail.models import PageLogEntry
 from heretostay_wagtail.models import CampaignCounter, DeliveryJob, Signature
 from heretostay_wagtail.paper import sheets
 from tests.conftest import grant
-from tests.paper.conftest import flat, pdf_text, sign
+from tests.paper.conftest import flat, grant_page_rights, pdf_text, sign
 
 from .conftest import token_client
 
@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def paper_user(django_user_model):
     user = django_user_model.objects.create_user("paperapi", "paperapi@example.org", "pw")
-    return grant(user, "heretostay.add_paper_signatures", "heretostay.deliver_petition")
+    grant(user, "heretostay.add_paper_signatures", "heretostay.deliver_petition")
+    return grant_page_rights(user)
 
 
 @pytest.fixture
@@ -257,3 +258,24 @@ def test_pdf_gone_from_storage_is_a_410_not_a_500(
     assert response.status_code == 410
     assert "missing from storage" in response.json()["detail"]
     assert not PageLogEntry.objects.filter(action="heretostay.download").exists()
+
+
+def test_the_global_permission_alone_is_not_enough(django_user_model, petition, paper_user):
+    """As in the admin: staff need page rights on the petition too (core/rights.py)."""
+    from heretostay_wagtail.paper.tasks import request_delivery
+
+    options = {"group_by": 0, "include_comments": True, "only_confirmed": True}
+    job = request_delivery(petition, options, user=paper_user)
+    user = django_user_model.objects.create_user("norights", "norights@example.org", "pw")
+    client = token_client(
+        grant(user, "heretostay.add_paper_signatures", "heretostay.deliver_petition")
+    )
+    calls = [
+        client.post(entry_url(petition), {"rows": [{"name": "A B"}]}, format="json"),
+        client.post(f"/api/v1/petitions/{petition.pk}/deliveries/", {}, format="json"),
+        client.get(f"/api/v1/deliveries/{job.pk}/"),
+        client.get(f"/api/v1/deliveries/{job.pk}/file/"),
+    ]
+    assert [response.status_code for response in calls] == [403] * 4
+    assert DeliveryJob.objects.count() == 1
+    assert not Signature.objects.filter(name="A B").exists()

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.contrib.auth.models import Permission
 from pypdf import PdfReader
 
 from heretostay_wagtail.models import Source
@@ -10,15 +11,37 @@ from heretostay_wagtail.petitions import services as signing
 from tests.conftest import grant
 
 
+def grant_page_rights(user, page=None):
+    """Wagtail page permissions (edit and publish) on ``page`` and below, default the whole
+    tree: the paper tools need them on a petition as well as the global permission
+    (``core/rights.py``)."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import GroupPagePermission, Page
+
+    group, created = Group.objects.get_or_create(name="Page editors")
+    if created:
+        for codename in ("add_page", "change_page", "publish_page"):
+            GroupPagePermission.objects.create(
+                group=group,
+                page=page or Page.get_first_root_node(),
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                ),
+            )
+    user.groups.add(group)
+    return user
+
+
 @pytest.fixture
-def paper_organizer(django_user_model):
+def paper_organizer(django_user_model, home):
     user = django_user_model.objects.create_user("paperorg", "paperorg@example.org", "pw")
-    return grant(
+    grant(
         user,
         "wagtailadmin.access_admin",
         "heretostay.add_paper_signatures",
         "heretostay.deliver_petition",
     )
+    return grant_page_rights(user)
 
 
 @pytest.fixture
