@@ -7,6 +7,12 @@ for invalid input, so clients can put each message next to the field it names.
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -103,6 +109,12 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(get_error_detail(exc))
+    elif isinstance(exc, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
+        # DRF reads the whole body before our parser sees its size: a body over Django's
+        # DATA_UPLOAD_MAX_* limits stops there (found by benchmarks/attack.py).
+        exc = RequestTooLarge()
+    elif isinstance(exc, SuspiciousOperation):  # Django answers these with a 400
+        exc = exceptions.ParseError()
     response = drf_exception_handler(exc, context)
     if response is None:
         return server_error(exc, context)
