@@ -261,7 +261,7 @@ ENDPOINTS = [
 @pytest.fixture
 def sqlite_only(db):
     """Who may do what depends on permissions, not on the database: the SQLite run checks
-    the 2,952 pairs, and the PostgreSQL run keeps its time for what differs there."""
+    the 3,852 pairs, and the PostgreSQL run keeps its time for what differs there."""
     if connection.vendor != "sqlite":
         pytest.skip("run once, on SQLite")
 
