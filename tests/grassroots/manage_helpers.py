@@ -4,11 +4,11 @@ moderation workflow on the site's home page."""
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group
-from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
 
 from heretostay_wagtail.core.models import CampaignAdmin, CampaignRole
 from tests.conftest import grant, make_petition
+from tests.grassroots import start_helpers
+from tests.grassroots.start_helpers import moderation_workflow
 from tests.paper.conftest import grant_page_rights
 
 
@@ -28,21 +28,13 @@ def run_by(page, user, role=CampaignRole.STARTER):
     return page
 
 
-@pytest.fixture
-def moderators(db):
-    group, _ = Group.objects.get_or_create(name="Moderators")
-    return group
+moderators = start_helpers.moderators  # the fixture, for modules that star-import this one
 
 
 @pytest.fixture
 def workflow(home, moderators):
     """A one-step moderation workflow on the home page and below."""
-    task = GroupApprovalTask.objects.create(name="Moderators approve")
-    task.groups.set([moderators])
-    flow = Workflow.objects.create(name="Grassroots moderation")
-    WorkflowTask.objects.create(workflow=flow, task=task, sort_order=0)
-    WorkflowPage.objects.create(workflow=flow, page=home)
-    return flow
+    return moderation_workflow(home, moderators, "Grassroots moderation")
 
 
 @pytest.fixture

@@ -48,15 +48,20 @@ def moderators(db):
     return group
 
 
+def moderation_workflow(page, moderators, name):
+    """A one-step workflow, the Moderators group approving, on ``page`` and below."""
+    task = GroupApprovalTask.objects.create(name="Moderators approve")
+    task.groups.set([moderators])
+    flow = Workflow.objects.create(name=name)
+    WorkflowTask.objects.create(workflow=flow, task=task, sort_order=0)
+    WorkflowPage.objects.create(workflow=flow, page=page)
+    return flow
+
+
 @pytest.fixture
 def review_workflow(index, moderators):
     """A one-step "Moderators approval" workflow on the campaign index."""
-    task = GroupApprovalTask.objects.create(name="Moderators approve")
-    task.groups.set([moderators])
-    flow = Workflow.objects.create(name="Campaign review")
-    WorkflowTask.objects.create(workflow=flow, task=task, sort_order=0)
-    WorkflowPage.objects.create(workflow=flow, page=index)
-    return flow
+    return moderation_workflow(index, moderators, "Campaign review")
 
 
 @pytest.fixture

@@ -416,9 +416,7 @@ def test_pane_shows_tools_and_no_admin_links(client, alice, campaign):
 # -- language -----------------------------------------------------------------------------
 
 
-def test_the_pane_speaks_the_campaigns_language_whatever_the_browser_says(
-    client, home_es, alice
-):
+def test_the_pane_speaks_the_campaigns_language_whatever_the_browser_says(client, home_es, alice):
     """The pane is outside the language-prefixed URLs: a campaign started in Spanish is
     managed in Spanish, and My Campaigns follows the starter's newest campaign."""
     spanish = run_by(make_petition(home_es, title="Ciudad santuario", slug="santuario"), alice)
