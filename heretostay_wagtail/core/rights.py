@@ -24,6 +24,7 @@ __all__ = [
     "campaign_role",
     "is_campaign_admin",
     "has_page_rights",
+    "runs_any_campaign",
     "can_manage_campaign",
     "can_use_tool",
     "campaign_pages_for",
@@ -64,6 +65,19 @@ def has_page_rights(user, page):
     if not _active(user) or page is None:
         return False
     return bool(page.permissions_for_user(user).can_edit())
+
+
+def runs_any_campaign(user):
+    """Whether ``user`` has any ``CampaignAdmin`` row, asked once per user object (a
+    request's ``request.user``): lets a listing that asks ``is_campaign_admin`` per row
+    skip that query for the many staff who run no campaign from the public site."""
+    if not _active(user):
+        return False
+    found = getattr(user, "_heretostay_runs_campaigns", None)
+    if found is None:
+        found = CampaignAdmin.objects.filter(user=user).exists()
+        user._heretostay_runs_campaigns = found
+    return found
 
 
 def can_manage_campaign(user, page):

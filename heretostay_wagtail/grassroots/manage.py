@@ -126,11 +126,6 @@ STATUS_LABELS = {
 }
 
 
-def _workflow_state(page):
-    """The page's workflow state in progress or needing changes, or None."""
-    return page.current_workflow_state
-
-
 def status_of(page):
     """Where a campaign stands, for its starter: ``Status(code, label, note)``.
 
@@ -139,7 +134,7 @@ def status_of(page):
     after being live), closed, delivered; the note says when an edit waits for review or
     was not approved while the live text stays.
     """
-    state = _workflow_state(page)
+    state = page.current_workflow_state
     waiting = state is not None and state.status == WorkflowState.STATUS_IN_PROGRESS
     sent_back = state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES
     note = ""
@@ -179,7 +174,7 @@ def status_of(page):
 
 def review_comment(page):
     """The reviewer's comment when the workflow asked for changes, else ""."""
-    state = _workflow_state(page)
+    state = page.current_workflow_state
     if state is None or state.status != WorkflowState.STATUS_NEEDS_CHANGES:
         return ""
     task_state = state.current_task_state
@@ -403,7 +398,7 @@ def submit_edit(page, data, user):
             ]
         draft.targets = targets
         revision = draft.save_revision(user=user, log_action=True)
-        state = _workflow_state(page)
+        state = page.current_workflow_state
         if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
             state.resume(user)
         else:

@@ -75,12 +75,13 @@ def _petition(request, page_id, permission):
 
 
 def _is_organizer(user, page):
-    """May use one of the tools on ``page`` (``can_use_tool`` of either permission, with
-    at most one query for campaign admins: the page listing asks this per row)."""
+    """May use one of the tools on ``page`` (``can_use_tool`` of either permission). The
+    page listing asks this per row: the campaign-admin query runs only for a user who runs
+    some campaign (``rights.runs_any_campaign``, one query per request)."""
     if user.has_perm(PAPER_PERMISSION) or user.has_perm(DELIVER_PERMISSION):
         if rights.has_page_rights(user, page):
             return True
-    return rights.is_campaign_admin(user, page)
+    return rights.runs_any_campaign(user) and rights.is_campaign_admin(user, page)
 
 
 def _render(request, template, petition, title, **context):

@@ -349,3 +349,18 @@ def test_owning_a_page_is_not_enough(campaign, bob):
 def test_rights_follow_the_campaign_into_its_translations(petition_es, petition, alice):
     CampaignAdmin.objects.create(page=petition, user=alice, role=CampaignRole.STARTER)
     assert rights.can_manage_campaign(alice, petition_es)
+
+
+def test_tools_button_costs_no_query_per_row_for_staff_who_run_no_campaign(
+    home, django_user_model, django_assert_max_num_queries
+):
+    """The page listing asks for the button per row: an editor who runs no campaign from
+    the public site costs the same few queries for the whole listing (Django's two
+    permission-cache loads and ``runs_any_campaign``), not one more per petition."""
+    from heretostay_wagtail.paper.admin import _tools_button
+    from tests.conftest import make_petition
+
+    petitions = [make_petition(home, slug=f"row-{i}", title=f"Row {i}") for i in range(5)]
+    editor = django_user_model.objects.create_user("rowed", "rowed@example.org", "pw")
+    with django_assert_max_num_queries(3):
+        assert [_tools_button(page, editor, 1) for page in petitions] == [None] * 5
