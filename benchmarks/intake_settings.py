@@ -19,7 +19,7 @@ INSTALLED_APPS = ["benchmarks.baseline", *INSTALLED_APPS]
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "heretostay_wagtail.core.cache.FailSafeRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("BENCH_CACHE_PREFIX", "bench"),
         }
