@@ -128,6 +128,15 @@ class SignPetition(PublicView):
     throttle_classes = (PublicThrottle, SignThrottle)
     serializer_class = SignatureCreateSerializer
 
+    def check_throttles(self, request):
+        # Read the petition's signing profile and count the request against both
+        # throttles in one round trip to Redis; DRF's check then uses those counts.
+        pk = parse_id(self.kwargs.get("pk"))
+        if pk:
+            scopes = [throttle.scope for throttle in self.get_throttles()]
+            signup_cache.page_by_id(request, pk, scopes=scopes)
+        super().check_throttles(request)
+
     @extend_schema(
         operation_id="petitions_sign",
         summary="Sign a petition",

@@ -22,6 +22,7 @@ from wagtail.models import Page
 from wagtail.views import serve as wagtail_serve
 
 from heretostay_wagtail.core import signup_cache
+from heretostay_wagtail.core.forms import HONEYPOT
 from heretostay_wagtail.core.models import CampaignPage
 
 #: Set on every request the middleware sees: templates leave the CSRF token out of
@@ -56,7 +57,10 @@ class CampaignFormMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method != "POST" or view_func is not wagtail_serve:
             return None
-        page = signup_cache.page_for_path(request)
+        page = None
+        if not is_cross_site(request):  # another site's POST: the full view refuses it
+            # A bot's POST (the honeypot) is not counted against the client's rate.
+            page = signup_cache.page_for_path(request, count=not request.POST.get(HONEYPOT))
         if page is not None:
             from heretostay_wagtail.core.views import quick_signup
 

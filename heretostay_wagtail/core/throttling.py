@@ -31,12 +31,25 @@ def _bucket_key(scope, ip, window, now):
     return f"heretostay:throttle:{scope}:{hash_ip(ip)}:{int(now // window)}"
 
 
+#: Set on a request by ``hit_and_get``: {(scope, ident): within its rate}, each used
+#: once by ``hit``.
+_PRECOUNTED = "_heretostay_precounted"
+
+
+def _django_request(request):
+    return getattr(request, "_request", request)  # DRF's Request wraps Django's
+
+
 def hit(request, scope, ident=None):
     """Count one request in ``scope``; return True while the client is within its rate.
 
     Clients are told apart by IP unless ``ident`` is given (the API counts staff per
-    user). Fixed windows keep this to one atomic cache increment per request.
+    user). Fixed windows keep this to one atomic cache increment per request. A count
+    already made for this request by ``hit_and_get`` is used instead (once).
     """
+    precounted = getattr(_django_request(request), _PRECOUNTED, None)
+    if precounted and (scope, ident) in precounted:
+        return precounted.pop((scope, ident))
     parsed = parse_rate(get_setting("THROTTLE_RATES").get(scope))
     if parsed is None:
         return True
@@ -71,6 +84,63 @@ def _count_redis(cache, key, window):
     pipe.set(full_key, 0, ex=window + 1, nx=True)
     pipe.incr(full_key)
     return int(pipe.execute()[1])
+
+
+def hit_and_get(request, scopes, keys, ident=None):
+    """Read ``keys`` from the default cache and count this request in each of
+    ``scopes``, in one round trip when both live in the same Redis (the usual set-up).
+
+    Returns the values found (a dict, as ``cache.get_many``). The counts are kept on the
+    request, and ``hit(request, scope, ident)`` then answers from them without counting
+    again. Elsewhere (another cache backend, or throttles in another cache) it is
+    ``cache.get_many`` and ``hit`` counts as usual. When Redis cannot be reached the
+    values are missing and the limits fail open, as ``hit`` does.
+    """
+    from django.core.cache import cache
+
+    throttles = caches[get_setting("THROTTLE_CACHE")]
+    if not isinstance(throttles, RedisCache) or throttles is not caches["default"]:
+        return cache.get_many(keys)
+    rates = get_setting("THROTTLE_RATES")
+    counted = [(scope, parse_rate(rates.get(scope))) for scope in scopes]
+    counted = [(scope, parsed) for scope, parsed in counted if parsed is not None]
+    now = time.time()
+    who = ident or client_ip(request)
+    full_keys = [throttles.make_and_validate_key(key) for key in keys]
+    client = throttles._cache.get_client(write=True)
+    try:
+        pipe = client.pipeline(transaction=False)
+        pipe.mget(full_keys)
+        for scope, (_limit, window) in counted:
+            bucket = throttles.make_and_validate_key(_bucket_key(scope, who, window, now))
+            pipe.set(bucket, 0, ex=window + 1, nx=True)
+            pipe.incr(bucket)
+        results = pipe.execute()
+    except Exception:  # noqa: BLE001 - any connection error of the Redis client
+        logger.warning(
+            "Rate limits %r not applied: the cache is unreachable.", scopes, exc_info=True
+        )
+        _keep(request, {(scope, ident): True for scope in scopes})
+        return {}
+    loads = throttles._cache._serializer.loads
+    found = {
+        key: loads(value) for key, value in zip(keys, results[0], strict=True) if value is not None
+    }
+    precounted = {
+        (scope, ident): int(count) <= limit
+        for (scope, (limit, _window)), count in zip(counted, results[2::2], strict=True)
+    }
+    _keep(request, precounted)
+    return found
+
+
+def _keep(request, precounted):
+    request = _django_request(request)
+    kept = getattr(request, _PRECOUNTED, None)
+    if kept is None:
+        setattr(request, _PRECOUNTED, precounted)
+    else:
+        kept.update(precounted)
 
 
 def retry_after(scope):

@@ -77,11 +77,10 @@ def quick_signup(request, page):
     without Wagtail's routing: the same form, throttle and service as ``campaign_signup``.
 
     Answers only what needs no page rendered: a valid form (recorded, then the thank-you
-    page) and the honeypot. Returns None for everything else (another site's POST, field
-    errors, a client over its rate), which the full view then answers with the page.
+    page) and the honeypot. Returns None for everything else (field errors, a client over
+    its rate), which the full view then answers with the page. Another site's POST never
+    gets here (``CampaignFormMiddleware`` checks first).
     """
-    if is_cross_site(request):
-        return None
     thanks = HttpResponseRedirect(page.signup_url + page.reverse_subpage("thanks"))
     form = page.form_class(page, request.POST)
     if form.is_bot:
