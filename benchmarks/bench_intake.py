@@ -4,10 +4,15 @@
 
 One run, so the ratios are fair: gunicorn (2 sync workers, DEBUG off) on PostgreSQL with
 a Redis cache, driven by wrk with a distinct email per request, at each number of
-clients. Four paths, each POSTing the same fields (name, email, postal code, opt-in):
+clients. Five paths, each POSTing the same fields (name, email, postal code, opt-in):
 
 - bare view (the baseline): a plain Django form and one INSERT, Post/Redirect/Get
   (``benchmarks/baseline/views.py``), with Django's CSRF check (token sent);
+- bare + Redis: the same view plus one pipelined round trip to Redis that counts the
+  request against a per-address rate (``SET NX EX`` + ``INCR``): the least a sign-up
+  costs beyond the bare view when app servers share their rate limits (issue 15 asks
+  that a throttle hit on one server applies on the others). Its ratio to the bare view
+  is the ceiling of any path that keeps shared rate limits;
 - Wagtail's form builder: a ``wagtail.contrib.forms`` form page asking the same fields
   (``benchmarks/baseline/models.py``), CSRF token sent;
 - the petition page's form (no JavaScript, no CSRF token: ``CampaignFormMiddleware``);
@@ -91,6 +96,9 @@ def paths(petition, form_page):
     return [
         _http_path("bare view", "/baseline/sign/", FIELDS + f"&csrfmiddlewaretoken={CSRF}", csrf,
                    "%40", BaselineSignature.objects.count),
+        _http_path("bare + Redis", "/baseline/sign-counted/",
+                   FIELDS + f"&csrfmiddlewaretoken={CSRF}", csrf, "%40",
+                   BaselineSignature.objects.count),
         _http_path("form builder", form_page.url, FIELDS + f"&csrfmiddlewaretoken={CSRF}", csrf,
                    "%40", FormSubmission.objects.filter(page=form_page).count),
         _http_path("page form", petition.url, FIELDS + "&website=",
@@ -298,15 +306,18 @@ def run(options, clients, http, database, redis):
     print(
         f"\nHTTP: gunicorn 2 sync workers, wrk -t{options.threads}, {options.rounds} turns of "
         f"{per_round} s per path, a distinct email per request (ratio vs. the bare view, the "
-        "baseline, and vs. the form builder; p99: the worst turn)"
+        "baseline, vs. the bare view + one Redis round trip, and vs. the form builder; p99: "
+        "the worst turn)"
     )
     totals = {key: _http.combine(runs) for key, runs in results.items()}
     for n in clients:
         bare = totals[(n, "bare view")]["rps"] or 1e-9
+        counted = totals[(n, "bare + Redis")]["rps"] or 1e-9
         builder = totals[(n, "form builder")]["rps"] or 1e-9
         print(f"\n{n} clients")
         print(
-            f"  {'path':<13} {'req/s':>8} {'vs bare':>8} {'vs builder':>11} {'p99 ms':>8} "
+            f"  {'path':<13} {'req/s':>8} {'vs bare':>8} {'vs +Redis':>10} {'vs builder':>11} "
+            f"{'p99 ms':>8} "
             f"{'non-2xx/3xx':>12} {'sock err':>9} {'rows':>7}"
         )
         for path in targets:
@@ -314,7 +325,8 @@ def run(options, clients, http, database, redis):
             p99 = f"{r['p99'] * 1000:.0f}" if r["p99"] is not None else "-"
             print(
                 f"  {path.name:<13} {r['rps']:8.1f} {r['rps'] / bare:7.2f}x "
-                f"{r['rps'] / builder:10.2f}x {p99:>8} {r['non2xx']:>12} "
+                f"{r['rps'] / counted:9.2f}x {r['rps'] / builder:10.2f}x {p99:>8} "
+                f"{r['non2xx']:>12} "
                 f"{r['socket_errors']:>9} {r['rows']:>7}"
             )
     counter, rows = exact_counts(petition)

@@ -18,6 +18,7 @@ def static_file(request, name):
 
 urlpatterns = [
     path("baseline/sign/", views.sign),
+    path("baseline/sign-counted/", views.sign_counted),
     path("bench-static/<str:name>", static_file),
     *project_urlpatterns,
 ]
