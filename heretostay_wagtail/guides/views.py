@@ -9,7 +9,12 @@ from django.views.decorators.http import require_GET
 
 from heretostay_wagtail.core import routes
 from heretostay_wagtail.core.conf import get_setting
-from heretostay_wagtail.guides.cards.files import download_filename, get_card_file, storage
+from heretostay_wagtail.guides.cards.files import (
+    download_filename,
+    get_card_file,
+    open_card_file,
+    storage,
+)
 from heretostay_wagtail.guides.cards.formats import FORMATS
 from heretostay_wagtail.guides.models import DefenseCard, RightsGuidePage
 from heretostay_wagtail.pdf.render import render_pdf
@@ -27,15 +32,15 @@ def card_download(request, key, language, fmt):
     )
     if card is None:
         raise Http404("No such card in this language")
-    name = get_card_file(card, card_format)
     if get_setting("CARD_DOWNLOADS") == "redirect":
         # The file itself comes from the storage's URL (the web server's media files, a
         # bucket or a CDN), like any static file; only this small answer is Django's.
-        response = HttpResponseRedirect(storage().url(name))
+        response = HttpResponseRedirect(storage().url(get_card_file(card, card_format)))
         response["Cache-Control"] = "public, max-age=300"
         return response
+    _name, handle = open_card_file(card, card_format)
     response = FileResponse(
-        storage().open(name, "rb"),
+        handle,
         as_attachment=True,
         filename=download_filename(card, card_format),
         content_type=card_format.content_type,

@@ -178,3 +178,18 @@ def test_generated_card_is_served_from_its_storage_url(client, card_es, settings
     )
     again = client.get(url)
     assert again["Location"] == first["Location"] and asked == []  # known from the cache
+
+
+def test_a_card_file_lost_from_storage_is_rendered_again(client, card_es):
+    """The cache says the file is in storage, but it is gone (deleted by hand, a bucket's
+    lifecycle rule, another app server's memory in a misconfigured site): the download
+    renders it again instead of answering 500 (found by benchmarks/bench_page_cache.py)."""
+    url = files.download_url(card_es, "wallet")
+    first = client.get(url)
+    assert first.status_code == 200
+    name = files.get_card_file(card_es, FORMATS["wallet"])
+    storages["default"].delete(name)
+    again = client.get(url)
+    assert again.status_code == 200
+    assert page_sizes(b"".join(again.streaming_content))[0] == (252, 144)
+    assert storages["default"].exists(name)

@@ -67,6 +67,21 @@ def get_card_file(card, fmt):
     return saved
 
 
+def open_card_file(card, fmt):
+    """``(name, open file)`` of the file for ``card`` in ``fmt``.
+
+    When the cache says the file is in storage but it is not (deleted by hand, a
+    bucket's lifecycle rule, media restored from an older backup), it is rendered again
+    rather than answering the download with an error."""
+    name = get_card_file(card, fmt)
+    try:
+        return name, storage().open(name, "rb")
+    except FileNotFoundError:
+        cache.delete(_known_key(name))
+        name = get_card_file(card, fmt)
+        return name, storage().open(name, "rb")
+
+
 def purge_stale(card, branding=None):
     """Delete files of earlier versions of this card and language."""
     store = storage()
