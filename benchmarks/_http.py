@@ -129,6 +129,8 @@ def setup_django(database, redis=None):
     os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
     prefix = f"bench-{uuid.uuid4().hex[:8]}"
     os.environ["BENCH_CACHE_PREFIX"] = prefix
+    # Generated files in folders all gunicorn workers share (benchmarks/intake_settings.py).
+    os.environ.setdefault("BENCH_FILES_ROOT", tempfile.mkdtemp(prefix="bench-files-"))
     if redis:
         os.environ["REDIS_URL"] = redis
     else:

@@ -1,4 +1,4 @@
-"""Petition page GET: uncached (gunicorn) vs. the same page behind Varnish vs. a static file of the same size.
+"""Petition page and defense card GET: uncached (gunicorn) vs. behind Varnish vs. a static file of the same size.
 
     .venv/bin/python benchmarks/bench_page_cache.py [--duration 12] [--clients 16]
 
@@ -10,6 +10,12 @@ same Varnish (from gunicorn's ``django.views.static.serve`` on its first request
 (issue 15): cached at least 20x the uncached rate, within 1.5x of the static file. Before
 the runs, the headers are checked: no ``Set-Cookie`` on the anonymous page, and Varnish
 answering from its cache (``Age``, two ids in ``X-Varnish``).
+
+Defense cards the same way: a generated wallet card (PDF) downloaded from its card URL
+(``cards/<key>/<language>/wallet/``) straight from gunicorn (Django sends the file), the
+same URL through Varnish (the download says ``Cache-Control: public, max-age=300`` and
+carries nothing per visitor), and a static file of the same bytes through Varnish.
+Target (issue 15): a card download, once generated, within 1.5x of the static file.
 
 Needs wrk (apt-get install wrk), gunicorn and Varnish (apt-get install varnish; varnishd
 runs as this benchmark's child, in the foreground); PostgreSQL as in bench_intake.py
@@ -78,6 +84,7 @@ def run(options, database, redis):
 
     _home, petition = make_site()
     page_path = petition.url
+    card_path = make_card()
     connections.close_all()
     static_root = tempfile.mkdtemp(prefix="bench-static-")
     os.environ["BENCH_STATIC_ROOT"] = static_root
@@ -99,7 +106,16 @@ def run(options, database, redis):
         print(f"      Vary: {headers.get('Vary', '-')}")
         (Path(static_root) / "page.html").write_bytes(body)  # the same bytes, the same size
         static_path = "/bench-static/page.html"
+        status, card_headers, card = _http.fetch(base + card_path)  # generated once, here
+        print(f"\nThe wallet card download ({len(card):,} bytes):")
+        check("200, a PDF", status == 200 and card.startswith(b"%PDF"), str(status))
+        check("no Set-Cookie", not card_headers.get_all("Set-Cookie"))
+        check("shared caches may keep it", "public" in card_headers.get("Cache-Control", ""),
+              card_headers.get("Cache-Control"))  # fmt: skip
+        (Path(static_root) / "card.pdf").write_bytes(card)
+        card_static = "/bench-static/card.pdf"
         runs = {"uncached (gunicorn)": base + page_path}
+        cards = {"card, Django sends it": base + card_path}
         if not _http.varnishd_path():
             _http.missing("varnishd", "the cached runs")
             varnish = None
@@ -107,10 +123,11 @@ def run(options, database, redis):
             varnish = _http.varnish(int(base.rsplit(":", 1)[1]))
         if varnish is None:
             measure(options, runs)
+            measure_cards(options, cards)
             return
         with varnish as cached:
-            _http.fetch(cached + page_path)
-            _http.fetch(cached + static_path)
+            for path in (page_path, static_path, card_path, card_static):
+                _http.fetch(cached + path)
             status, headers, again = _http.fetch(cached + page_path)
             ids = headers.get("X-Varnish", "").split()
             print("Through Varnish, the second request:")
@@ -120,10 +137,39 @@ def run(options, database, redis):
             check("same bytes as gunicorn's", again == body)
             runs["cached (Varnish)"] = cached + page_path
             runs["static file (Varnish)"] = cached + static_path
+            status, headers, again = _http.fetch(cached + card_path)
+            check("the card: a cache hit", len(headers.get("X-Varnish", "").split()) == 2,
+                  headers.get("X-Varnish"))  # fmt: skip
+            check("the card: same bytes", again == card)
+            cards["card (Varnish)"] = cached + card_path
+            cards["static file (Varnish)"] = cached + card_static
             measure(options, runs)
+            measure_cards(options, cards)
 
 
-def measure(options, runs):
+def make_card():
+    """A published English defense card; its card download URL."""
+    from django.urls import reverse
+    from wagtail.models import Locale
+
+    from heretostay_wagtail.guides.samples import SAMPLE_CARDS
+    from heretostay_wagtail.models import DefenseCard
+
+    heading, text, label = SAMPLE_CARDS["en"]
+    card = DefenseCard.objects.create(
+        locale=Locale.objects.get(language_code="en"),
+        title="Bench card",
+        organization_name="Springfield Immigrant Rights Network",
+        holder_heading=heading,
+        holder_text=text,
+        hotline="+12025550143",
+        hotline_label=label,
+    )
+    return reverse("heretostay:card_download", args=[card.translation_key, "en", "wallet"])
+
+
+def turns(options, runs):
+    """Each run's wrk figures, the runs taking turns."""
     per_round = max(1, options.duration // options.rounds)
     results = {}
     for url in runs.values():  # warm-up
@@ -133,18 +179,40 @@ def measure(options, runs):
             results.setdefault(name, []).append(
                 _http.wrk(url, clients=options.clients, duration=per_round, threads=options.threads)
             )
-    totals = {name: _http.combine(r) for name, r in results.items()}
+    return per_round, {name: _http.combine(r) for name, r in results.items()}
+
+
+def table(totals, baseline, label):
+    print(f"  {'':<22} {'req/s':>10} {label:>12} {'p99 ms':>8} {'non-2xx/3xx':>12}")
+    base = totals[baseline]["rps"] or 1e-9
+    for name, r in totals.items():
+        p99 = f"{r['p99'] * 1000:.1f}" if r["p99"] is not None else "-"
+        print(f"  {name:<22} {r['rps']:10.1f} {r['rps'] / base:11.1f}x {p99:>8} {r['non2xx']:>12}")
+
+
+def measure_cards(options, cards):
+    per_round, totals = turns(options, cards)
+    print(
+        f"\nCard download GET at {options.clients} clients, {options.rounds} turns of "
+        f"{per_round} s each (baseline: the static file of the same bytes)"
+    )
+    table(totals, "card, Django sends it", "vs Django")
+    if "card (Varnish)" in totals:
+        card = totals["card (Varnish)"]["rps"] or 1e-9
+        static = totals["static file (Varnish)"]["rps"]
+        print(
+            f"\n  static file vs. card download: ratio {static / card:.2f}x (target: at most 1.5x)"
+        )
+
+
+def measure(options, runs):
+    per_round, totals = turns(options, runs)
     uncached = totals["uncached (gunicorn)"]["rps"] or 1e-9
     print(
         f"\nGET at {options.clients} clients, wrk -t{options.threads}, {options.rounds} turns of "
         f"{per_round} s each (baseline of the cached page: the static file)"
     )
-    print(f"  {'':<22} {'req/s':>10} {'vs uncached':>12} {'p99 ms':>8} {'non-2xx/3xx':>12}")
-    for name, r in totals.items():
-        p99 = f"{r['p99'] * 1000:.1f}" if r["p99"] is not None else "-"
-        print(
-            f"  {name:<22} {r['rps']:10.1f} {r['rps'] / uncached:11.1f}x {p99:>8} {r['non2xx']:>12}"
-        )
+    table(totals, "uncached (gunicorn)", "vs uncached")
     if "cached (Varnish)" in totals:
         cached = totals["cached (Varnish)"]["rps"] or 1e-9
         static = totals["static file (Varnish)"]["rps"]

@@ -37,6 +37,22 @@ HERETOSTAY = {
     },
 }
 
+# Generated files (defense cards, delivery PDFs, exports) in folders every gunicorn
+# worker shares, as in production (the test project keeps them in each process's memory).
+if os.environ.get("BENCH_FILES_ROOT"):
+    MEDIA_ROOT = os.path.join(os.environ["BENCH_FILES_ROOT"], "media")
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "heretostay_private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": os.path.join(os.environ["BENCH_FILES_ROOT"], "private"),
+                "base_url": None,
+            },
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
 #: The page-cache benchmark's static file (a file of the petition page's size).
 BENCH_STATIC_ROOT = os.environ.get("BENCH_STATIC_ROOT", "")
 
