@@ -59,8 +59,9 @@ class CampaignFormMiddleware:
             return None
         page = None
         if not is_cross_site(request):  # another site's POST: the full view refuses it
-            # A bot's POST (the honeypot) is not counted against the client's rate.
-            page = signup_cache.page_for_path(request, count=not request.POST.get(HONEYPOT))
+            # A bot's POST (the honeypot) is not counted against the client's rate. The
+            # body is read only for a path known to be a sign-up.
+            page = signup_cache.page_for_path(request, count=lambda: not request.POST.get(HONEYPOT))
         if page is not None:
             from heretostay_wagtail.core.views import quick_signup
 

@@ -109,8 +109,9 @@ def _read(request, key, *, scopes=(), ident=None, count_page=False):
     if local is not None and not _fresh(local):
         local = None
     scopes = list(scopes)
-    if local is not None and count_page and local["scope"] and local["scope"] not in scopes:
-        scopes.append(local["scope"])
+    if local is not None and local["scope"] and local["scope"] not in scopes:
+        if count_page() if callable(count_page) else count_page:
+            scopes.append(local["scope"])
     wanted = [VERSION_KEY] if local is not None else [VERSION_KEY, key]
     found = throttling.hit_and_get(request, scopes, wanted, ident=ident)
     version = found.get(VERSION_KEY)
@@ -179,9 +180,10 @@ def _page(entry):
 
 def page_for_path(request, *, count=True):
     """The campaign page whose sign-up route this request's path is, rebuilt from its
-    cached profile, or None (not cached, stale, or not a sign-up route). With ``count``,
-    the request is counted in the page's throttle scope in the same round trip (once
-    this server knows the page), and ``throttling.hit`` uses that count."""
+    cached profile, or None (not cached, stale, or not a sign-up route). With ``count``
+    (a bool, or a callable asked only once the path is known as a sign-up), the request
+    is counted in the page's throttle scope in the same round trip (once this server
+    knows the page), and ``throttling.hit`` uses that count."""
     return _page(_read(request, path_key(request), count_page=count))
 
 
