@@ -118,12 +118,14 @@ def _counted_insert(model, using, record):
     if fields is not None:
         # What Django's SQLInsertCompiler does for each value (pre_save, then
         # get_db_prep_save), without compiling the statement again.
-        connection = connections[using]
-        values = [
-            field.get_db_prep_save(field.pre_save(record, add=True), connection=connection)
-            for field in fields
-        ]
-        if not any(hasattr(value, "resolve_expression") for value in values):
+        # A value that is an expression needs the compiler: compile as usual.
+        raw = [field.pre_save(record, add=True) for field in fields]
+        if not any(hasattr(value, "resolve_expression") for value in raw):
+            connection = connections[using]
+            values = [
+                field.get_db_prep_save(value, connection=connection)
+                for field, value in zip(fields, raw, strict=True)
+            ]
             return sql, (*values, record.campaign_key, timezone.now())
     return _compile_counted_insert(model, using, record)
 

@@ -99,11 +99,12 @@ def _keep_local(key, profile):
 
 
 def _read(request, key, *, scopes=(), ident=None, count_page=False):
-    """The local entry (``_keep_local``) of the profile cached under ``key``, if it is
-    current, else None, counting the request in
-    ``scopes`` (and, with ``count_page``, in the page's own throttle scope, once its
-    profile is known here) in the same round trip."""
-    request = throttling._django_request(request)
+    """This process's entry (``_keep_local``) for the profile cached under ``key`` if
+    that profile is current, else None.
+
+    The same Redis round trip counts the request in ``scopes`` and, with ``count_page``,
+    in the page's own throttle scope (when this process already knows the page)."""
+    request = throttling.django_request(request)
     entry = _LOCAL.get(key)
     local = entry["profile"] if entry is not None else None
     if local is not None and not _fresh(local):
@@ -133,7 +134,7 @@ def _read(request, key, *, scopes=(), ident=None, count_page=False):
 def _remember(request, key, page, url):
     if not _hooks_are_wagtails():
         return
-    version = getattr(throttling._django_request(request), _VERSION_SEEN, None)
+    version = getattr(throttling.django_request(request), _VERSION_SEEN, None)
     if version is None:
         # First use, or the key was evicted. A version made now, after the page was
         # loaded, is safe to use only if no change made one in between.
@@ -199,7 +200,7 @@ def page_by_id(request, pk, *, scopes=(), ident=None):
     """A campaign page by id, rebuilt from its cached profile, or None. The request is
     counted in ``scopes`` in the same round trip; a second call for the same request
     answers from the first."""
-    request = throttling._django_request(request)
+    request = throttling.django_request(request)
     seen = getattr(request, _BY_ID, None)
     if seen is None:
         seen = {}

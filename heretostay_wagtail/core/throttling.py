@@ -36,8 +36,9 @@ def _bucket_key(scope, ip, window, now):
 _PRECOUNTED = "_heretostay_precounted"
 
 
-def _django_request(request):
-    return getattr(request, "_request", request)  # DRF's Request wraps Django's
+def django_request(request):
+    """The Django request itself, also when given DRF's ``Request``, which wraps it."""
+    return getattr(request, "_request", request)
 
 
 def hit(request, scope, ident=None):
@@ -47,7 +48,7 @@ def hit(request, scope, ident=None):
     user). Fixed windows keep this to one atomic cache increment per request. A count
     already made for this request by ``hit_and_get`` is used instead (once).
     """
-    precounted = getattr(_django_request(request), _PRECOUNTED, None)
+    precounted = getattr(django_request(request), _PRECOUNTED, None)
     if precounted and (scope, ident) in precounted:
         return precounted.pop((scope, ident))
     parsed = parse_rate(get_setting("THROTTLE_RATES").get(scope))
@@ -135,7 +136,7 @@ def hit_and_get(request, scopes, keys, ident=None):
 
 
 def _keep(request, precounted):
-    request = _django_request(request)
+    request = django_request(request)
     kept = getattr(request, _PRECOUNTED, None)
     if kept is None:
         setattr(request, _PRECOUNTED, precounted)
