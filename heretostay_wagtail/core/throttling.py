@@ -82,9 +82,14 @@ def _count_redis(cache, key, window):
     reads the count as before."""
     full_key = cache.make_and_validate_key(key)
     pipe = cache._cache.get_client(full_key, write=True).pipeline(transaction=False)
+    _queue_count(pipe, full_key, window)
+    return int(pipe.execute()[1])
+
+
+def _queue_count(pipe, full_key, window):
+    """Queue one fixed-window count on a Redis pipeline: two replies, the second the count."""
     pipe.set(full_key, 0, ex=window + 1, nx=True)
     pipe.incr(full_key)
-    return int(pipe.execute()[1])
 
 
 def hit_and_get(request, scopes, keys, ident=None):
@@ -114,8 +119,7 @@ def hit_and_get(request, scopes, keys, ident=None):
         pipe.mget(full_keys)
         for scope, (_limit, window) in counted:
             bucket = throttles.make_and_validate_key(_bucket_key(scope, who, window, now))
-            pipe.set(bucket, 0, ex=window + 1, nx=True)
-            pipe.incr(bucket)
+            _queue_count(pipe, bucket, window)
         results = pipe.execute()
     except Exception:  # noqa: BLE001 - any connection error of the Redis client
         logger.warning(
