@@ -341,10 +341,12 @@ def test_filter_by_date_range(client, auditor, activity):
     old.timestamp = timezone.now() - datetime.timedelta(days=40)
     old.save(update_fields=["timestamp"])
     client.force_login(auditor)
-    day = (timezone.now() - datetime.timedelta(days=40)).date().isoformat()
+    # Dates in the site's time zone, as the filter reads them (not UTC's, which is a
+    # day ahead of New York's every evening).
+    day = timezone.localdate(timezone.now() - datetime.timedelta(days=40)).isoformat()
     response = client.get(reverse(URL), {"timestamp_from": day, "timestamp_to": day})
     assert actions(response) == ["heretostay.retention"]
-    today = timezone.now().date().isoformat()
+    today = timezone.localdate().isoformat()
     assert "heretostay.retention" not in actions(
         client.get(reverse(URL), {"timestamp_from": today})
     )
