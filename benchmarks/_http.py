@@ -351,7 +351,10 @@ def wrk(url, *, clients, duration, script=None, script_args=(), threads=2):
     command.append(url)
     if script_args:
         command += ["--", *script_args]
+    cpu_before, by_process = cpu_jiffies(), process_jiffies()
     result = subprocess.run(command, capture_output=True, text=True, check=True)
+    cpu_after = cpu_jiffies()
+    by_process = _process_delta(by_process, process_jiffies())
     out = result.stdout
     socket_errors = WRK_SOCKET.search(out)
     p99 = WRK_P99.search(out)
@@ -361,8 +364,59 @@ def wrk(url, *, clients, duration, script=None, script_args=(), threads=2):
         "non2xx": int(WRK_NON2XX.search(out).group(1)) if WRK_NON2XX.search(out) else 0,
         "socket_errors": sum(int(x) for x in socket_errors.groups()) if socket_errors else 0,
         "p99": _seconds(*p99.groups()) if p99 else None,
+        "cpu": _cpu_delta(cpu_before, cpu_after),
+        "cpu_by_process": by_process,
         "output": out,
     }
+
+
+def cpu_jiffies():
+    """(busy, idle) clock ticks of the whole machine from /proc/stat (Linux), or None."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(x) for x in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields[:8]) - idle, idle
+
+
+def process_jiffies():
+    """{pid: (command name, user + system clock ticks)} of every process (Linux)."""
+    ticks = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                line = stat.read()
+        except OSError:
+            continue
+        name = line[line.index("(") + 1 : line.rindex(")")]
+        fields = line[line.rindex(")") + 2 :].split()
+        ticks[int(entry.name)] = (name, int(fields[11]) + int(fields[12]))
+    return ticks
+
+
+def _process_delta(before, after):
+    """CPU seconds per command name (gunicorn, postgres, redis-server, wrk...) between
+    two ``process_jiffies`` readings, of processes alive at the second one."""
+    tick = os.sysconf("SC_CLK_TCK")
+    by_name = {}
+    for pid, (name, used) in after.items():
+        spent = used - before.get(pid, (name, 0))[1]
+        if spent:
+            by_name[name] = by_name.get(name, 0) + spent / tick
+    return by_name
+
+
+def _cpu_delta(before, after):
+    """Busy and idle CPU seconds of the whole machine (every process: gunicorn, the
+    database, Redis, wrk) between two ``cpu_jiffies`` readings."""
+    if before is None or after is None:
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    return {"busy": (after[0] - before[0]) / tick, "idle": (after[1] - before[1]) / tick}
 
 
 def lua_post(path, body_format, headers, run_id, at="@"):
@@ -434,6 +488,7 @@ def py_spy_start(pids, duration):
             "--format",
             "raw",
             "--nonblocking",
+            "--gil",
             "-o",
             out.name,
         ]
@@ -487,4 +542,29 @@ def combine(runs):
         "socket_errors": sum(r["socket_errors"] for r in runs),
         "p99": max(p99s) if p99s else None,
         "rows": sum(r.get("rows", 0) for r in runs),
+        "cpu": _cpu_sum([r.get("cpu") for r in runs]),
+        "cpu_by_process": _by_process_sum([r.get("cpu_by_process") or {} for r in runs]),
     }
+
+
+def _by_process_sum(readings):
+    total = {}
+    for reading in readings:
+        for name, seconds in reading.items():
+            total[name] = total.get(name, 0) + seconds
+    return total
+
+
+def _cpu_sum(readings):
+    if not readings or any(r is None for r in readings):
+        return None
+    return {key: sum(r[key] for r in readings) for key in ("busy", "idle")}
+
+
+def cpu_per_request(result):
+    """(busy CPU ms of the whole machine per request, idle share), or (None, None)."""
+    cpu = result.get("cpu")
+    if not cpu or not result.get("requests"):
+        return None, None
+    total = cpu["busy"] + cpu["idle"]
+    return cpu["busy"] * 1000 / result["requests"], (cpu["idle"] / total if total else 0.0)

@@ -183,6 +183,9 @@ def main():
     parser.add_argument("--clients", default="16,64", help="comma-separated connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of wrk per path first")
+    parser.add_argument(
+        "--cpu-detail", action="store_true", help="print CPU per request by process name"
+    )
     parser.add_argument("--show-queries", action="store_true", help="print each path's SQL")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument(
@@ -318,17 +321,28 @@ def run(options, clients, http, database, redis):
         print(
             f"  {'path':<13} {'req/s':>8} {'vs bare':>8} {'vs +Redis':>10} {'vs builder':>11} "
             f"{'p99 ms':>8} "
+            f"{'CPU ms/req':>11} {'idle':>5} "
             f"{'non-2xx/3xx':>12} {'sock err':>9} {'rows':>7}"
         )
         for path in targets:
             r = totals[(n, path.name)]
             p99 = f"{r['p99'] * 1000:.0f}" if r["p99"] is not None else "-"
+            cpu_ms, idle = _http.cpu_per_request(r)
+            cpu = f"{cpu_ms:11.2f} {idle:5.0%}" if cpu_ms is not None else f"{'-':>11} {'-':>5}"
             print(
                 f"  {path.name:<13} {r['rps']:8.1f} {r['rps'] / bare:7.2f}x "
-                f"{r['rps'] / counted:9.2f}x {r['rps'] / builder:10.2f}x {p99:>8} "
+                f"{r['rps'] / counted:9.2f}x {r['rps'] / builder:10.2f}x {p99:>8} {cpu} "
                 f"{r['non2xx']:>12} "
                 f"{r['socket_errors']:>9} {r['rows']:>7}"
             )
+        if options.cpu_detail:
+            print("  CPU ms per request by process (the whole machine, every turn):")
+            for path in targets:
+                r = totals[(n, path.name)]
+                shares = sorted(r["cpu_by_process"].items(), key=lambda kv: -kv[1])[:6]
+                print(f"    {path.name:<13} " + ", ".join(
+                    f"{name} {seconds * 1000 / max(r['requests'], 1):.2f}"
+                    for name, seconds in shares))  # fmt: skip
     counter, rows = exact_counts(petition)
     print(
         f"\nAfter the run: counter {counter:,} = {rows:,} signature rows: "
