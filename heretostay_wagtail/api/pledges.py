@@ -185,7 +185,7 @@ def validate_with_form(page, data):
         by_code = {r.code: r.pk for r in VolunteerRole.for_locale(page.locale)}
         # Unknown codes are passed on as they are, so the form reports them on "roles".
         data["roles"] = [by_code.get(code, code) for code in data["roles"]]
-    form = PledgeForm(page, data=data, source=Source.API)
+    form = PledgeForm.validating(page, data, source=Source.API)
     if not form.is_valid():
         raise errors.form_invalid(form)
     return form.pledger_data()

@@ -48,7 +48,7 @@ BAD_TOKEN = _("This confirmation link is not valid or has expired.")
 
 def validate_with_form(petition, data):
     """Run the one validator; its errors become field errors of the API."""
-    form = SignatureForm(petition, data=data, source=Source.API)
+    form = SignatureForm.validating(petition, data, source=Source.API)
     if not form.is_valid():
         raise errors.form_invalid(form)
     return form.signer_data()

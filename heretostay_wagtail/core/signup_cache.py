@@ -56,6 +56,8 @@ _BY_ID = "_heretostay_signup_by_id"
 _LOCAL = {}
 #: Profiles kept in ``_LOCAL`` at most (it is emptied when full).
 LOCAL_MAX = 512
+#: A page rebuilt from a profile: see ``memo``.
+_MEMO = "_heretostay_profile_memo"
 #: Marks a page rebuilt from a profile: it lacks its rich text and StreamFields, so saving
 #: it would wipe them; ``_never_saved`` refuses.
 _REBUILT = "_heretostay_signup_profile"
@@ -170,8 +172,17 @@ def _rebuild(profile):
     )
     page.signup_url = profile["url"]
     setattr(page, _REBUILT, True)
+    setattr(page, _MEMO, {})  # shared by this page's copies, dropped with the profile
     page.save = _refuse_save  # before Wagtail's full_clean; pre_save refuses save_base too
     return page
+
+
+def memo(page):
+    """A dict shared by the requests that use the same profile, for what they would
+    otherwise each work out anew from the page (``SupporterForm.validating``'s fields,
+    the thank-you URL); None for a page not rebuilt from a profile. Whatever is kept
+    there is dropped with the profile, when the page or its site changes."""
+    return getattr(page, _MEMO, None)
 
 
 def _page(entry):

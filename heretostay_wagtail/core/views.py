@@ -81,8 +81,11 @@ def quick_signup(request, page):
     its rate), which the full view then answers with the page. Another site's POST never
     gets here (``CampaignFormMiddleware`` checks first).
     """
-    thanks = HttpResponseRedirect(page.signup_url + page.reverse_subpage("thanks"))
-    form = page.form_class(page, request.POST)
+    shared = signup_cache.memo(page)
+    if "thanks" not in shared:
+        shared["thanks"] = page.signup_url + page.reverse_subpage("thanks")
+    thanks = HttpResponseRedirect(shared["thanks"])
+    form = page.form_class.validating(page, request.POST)
     if form.is_bot:
         return thanks
     if not form.is_valid() or not _within_rate(request, page):
