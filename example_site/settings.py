@@ -222,6 +222,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Wagtail's search index uses PostgreSQL's full-text fields there, which need the app
     # (Django 6 refuses to start without it: postgres.E005).
     INSTALLED_APPS.append("django.contrib.postgres")
+    # psycopg prepares a statement run this many times on one connection; the package
+    # then prepares its sign-up statement (core/recording.py), saving PostgreSQL a parse
+    # and plan per signature. Django's own queries bind on the client and are unchanged.
+    # Behind a pooler in transaction mode that cannot keep prepared statements (PgBouncer
+    # before 1.21), set DATABASE_PREPARE_THRESHOLD=off.
+    _prepare = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")
+    if _prepare.lower() not in ("off", "none", ""):
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = int(_prepare)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The admin writes from several requests at once (autosave while publishing): WAL lets
     # readers and one writer work together, IMMEDIATE takes the write lock when a

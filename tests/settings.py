@@ -101,6 +101,11 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # As the example site's production profile: psycopg may prepare statements, so the
+    # package's sign-up statement is prepared (core/recording.py).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("REDIS_URL"):
     CACHES = {
