@@ -14,7 +14,12 @@ is required; and, for what supporters type, the rules of the supporter forms
 line where the form has one line, postal codes as ``core.fields.POSTAL_CODE``).
 """
 
+import re
+
+from django.core.validators import ProhibitNullCharactersValidator
 from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from heretostay_wagtail.core import fields as form_fields
 
@@ -129,3 +134,73 @@ class StrictBooleanField(serializers.BooleanField):
         if not isinstance(data, bool):
             self.fail("invalid", input=data)
         return data
+
+
+#: What DRF's text fields refuse in any text (``ProhibitNullCharactersValidator``,
+#: ``ProhibitSurrogateCharactersValidator``).
+REFUSED_IN_ANY_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def _checks_only_type(field):
+    """The field's default (``empty`` if none) when it checks no more than its JSON type:
+    a ``StrictCharField`` that takes any string as it is (blank allowed, not trimmed, no
+    lengths) or a ``StrictBooleanField``, optional, with no validators of its own beyond
+    DRF's text ones. Else None."""
+    if field.required or field.read_only or field.allow_null:
+        return None
+    if field.default is not empty and callable(field.default):
+        return None
+    if field.source is not None:  # set only when it differs from the field's name
+        return None
+    if type(field) is StrictCharField:
+        plain = (
+            field.allow_blank
+            and not field.trim_whitespace
+            and field.max_length is None
+            and field.min_length is None
+            and [type(v) for v in field.validators]
+            == [ProhibitNullCharactersValidator, ProhibitSurrogateCharactersValidator]
+        )
+    else:
+        plain = type(field) is StrictBooleanField and not field.validators
+    return field.default if plain else None
+
+
+def type_only_fields(serializer_class):
+    """``{name: (kind, default)}`` of a serializer whose every field checks only its JSON
+    type (``_checks_only_type``), kind being ``str`` or ``bool``; None for any other
+    serializer. Kept on the class."""
+    cached = serializer_class.__dict__.get("_type_only_fields", ())
+    if cached != ():
+        return cached
+    spec = {}
+    for name, field in serializer_class._declared_fields.items():
+        default = _checks_only_type(field)
+        if default is None:
+            spec = None
+            break
+        spec[name] = (bool if isinstance(field, StrictBooleanField) else str, default)
+    if getattr(getattr(serializer_class, "Meta", None), "validators", None):
+        spec = None
+    serializer_class._type_only_fields = spec
+    return spec
+
+
+def typed_as_declared(spec, data):
+    """What DRF's typing makes of ``data`` for a serializer of ``spec``
+    (``type_only_fields``), when it is plainly what the fields ask: a JSON object of
+    known fields, each a string without NUL or surrogate characters or a boolean, as
+    the field asks. Values are kept as they are, and a missing field with a default
+    gets it, as DRF does. None for anything else, which DRF then types and reports."""
+    if type(data) is not dict or any(name not in spec for name in data):
+        return None
+    typed = {}
+    for name, (kind, default) in spec.items():
+        if name in data:
+            value = data[name]
+            if type(value) is not kind or (kind is str and REFUSED_IN_ANY_TEXT.search(value)):
+                return None
+            typed[name] = value
+        elif default is not empty:
+            typed[name] = default
+    return typed
