@@ -124,14 +124,17 @@ def _cursor(connection):
 
     connection.close_if_health_check_failed()
     connection.ensure_connection()
-    if not base.is_psycopg3 or connection.connection.prepare_threshold is None:
+    if (
+        not base.is_psycopg3
+        or connection.connection.prepare_threshold is None
+        # Logged queries (DEBUG, tests counting queries): Django's cursor, whose log
+        # shows the statement with its values (a server-binding one logs none).
+        or connection.queries_logged
+    ):
         return connection.cursor()
     connection.validate_thread_sharing()
     with connection.wrap_database_errors:
-        cursor = base.ServerBindingCursor(connection.connection)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(cursor)
-    return connection.make_cursor(cursor)
+        return connection.make_cursor(base.ServerBindingCursor(connection.connection))
 
 
 #: The statement of ``_save_counted_postgresql`` per model and database, once compiled:

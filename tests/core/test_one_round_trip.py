@@ -20,7 +20,7 @@ from django.test import override_settings
 
 from heretostay_wagtail.core import recording, signup_cache, throttling
 from heretostay_wagtail.core.cache import FailSafeRedisCache, ReusingRedisCacheClient
-from heretostay_wagtail.models import PetitionStatus, Signature, Source
+from heretostay_wagtail.models import CampaignCounter, PetitionStatus, Signature, Source
 from heretostay_wagtail.petitions.models import PetitionPage
 from tests.petitions.conftest import form_data
 
@@ -222,3 +222,108 @@ def test_without_redis_the_throttle_counts_as_before(rf, settings):
     cache.set("some-key", "value")
     assert throttling.hit_and_get(request, ["sign"], ["some-key"]) == {"some-key": "value"}
     assert [throttling.hit(request, "sign") for _ in range(3)] == [True, True, False]
+
+
+@needs_redis
+def test_a_reply_error_closes_the_connection_and_fails_open(rf, redis_default, settings, caplog):
+    """A command that Redis refuses midway (here the bucket holds text, so INCRBY
+    fails): the request goes on within its rate, and the connection is closed, so the
+    next request never reads this one's leftover replies."""
+    settings.HERETOSTAY = {"THROTTLE_RATES": {"sign": "2/m"}}
+    request = rf.post("/")
+    redis_default.set("some-key", "value")
+    bucket = throttling._bucket_key("sign", "127.0.0.1", 60, throttling.time.time())
+    redis_default._cache.get_client().set(redis_default.make_key(bucket), "text")
+    assert throttling.hit_and_get(request, ["sign"], ["some-key"]) == {}
+    assert throttling.hit(request, "sign") is True
+    assert "not applied" in caplog.text
+    redis_default._cache.get_client().delete(redis_default.make_key(bucket))
+    fresh = rf.post("/")
+    assert throttling.hit_and_get(fresh, ["sign"], ["some-key"]) == {"some-key": "value"}
+    assert throttling.hit(fresh, "sign") is True  # 1
+    assert [throttling.hit(fresh, "sign") for _ in range(2)] == [True, False]  # 2, 3
+
+
+def test_forms_that_only_validate_share_their_fields_per_profile(client, petition, rf):
+    """The quick path and the API build a page's fields once per profile; a form that
+    may be shown (the full view) is built anew; a change to the page makes a new
+    profile, with new fields."""
+    from heretostay_wagtail.petitions.forms import SignatureForm
+
+    client.post(petition.url, form_data(email="w0@example.org"))
+    first = signup_cache.page_for_path(rf.post(petition.url), count=False)
+    second = signup_cache.page_for_path(rf.post(petition.url), count=False)
+    one = SignatureForm.validating(first, form_data(email="a@example.org"))
+    two = SignatureForm.validating(second, form_data(email="not an email"))
+    assert one.fields["email"] is two.fields["email"]
+    assert one.fields is not two.fields
+    assert one.is_valid() and not two.is_valid()
+    assert one.is_valid() and "email" in two.errors  # each form its own result
+    shown = SignatureForm(first, form_data(email="a@example.org"))
+    assert shown.fields["email"] is not one.fields["email"]
+    api = SignatureForm.validating(first, form_data(), source=Source.API)
+    assert "website" not in api.fields and "website" in one.fields  # the honeypot
+    # A page loaded from the database has no profile: built as usual.
+    assert SignatureForm.validating(petition, form_data()).fields["email"] is not (
+        one.fields["email"]
+    )
+    # The petition asks for a phone now: a new profile, new fields.
+    petition.ask_phone = "required"
+    petition.save_revision().publish()
+    client.post(petition.url, form_data(email="w1@example.org", phone="+1 312 555 0100"))
+    changed = signup_cache.page_for_path(rf.post(petition.url), count=False)
+    form = SignatureForm.validating(changed, form_data(email="b@example.org"))
+    assert form.fields["phone"].required
+    assert not form.is_valid() and "phone" in form.errors
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_the_counted_insert_is_prepared_when_the_site_allows_it(petition):
+    """With ``prepare_threshold`` set (the test settings and the example site's production
+    profile do), psycopg prepares the counted insert once per connection; Django's own
+    queries stay unprepared. Logged queries (DEBUG, tests counting queries) use Django's
+    cursor, so the log shows the statement with its values."""
+    from django.test.utils import CaptureQueriesContext
+
+    def sign(n):
+        record = recording.build(
+            Signature, petition, {"name": "Rosa", "email": f"p{n}@example.org"},
+            source=Source.WEB, ip="198.51.100.7", postal_code="62701",
+        )  # fmt: skip
+        return recording.save(record, counted=True)
+
+    connection.ensure_connection()
+    assert connection.connection.prepare_threshold is not None
+    for n in range(8):
+        assert sign(n).created
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert len(prepared) == 1 and "WITH new AS" in prepared[0]
+    assert not sign(3).created  # a repeat email: nothing counted twice
+    with CaptureQueriesContext(connection) as queries:
+        assert sign(8).created
+    assert len(queries) == 1 and "p8@example.org" in queries[0]["sql"]
+    assert Signature.objects.filter(page=petition).count() == 9
+    assert CampaignCounter.totals(petition.campaign_key)["count"] == 9
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_without_prepared_statements_the_counted_insert_binds_on_the_client(petition):
+    connection.ensure_connection()
+    threshold = connection.connection.prepare_threshold
+    connection.connection.prepare_threshold = None  # Django's default
+    try:
+        with recording._cursor(connection) as cursor:
+            assert type(cursor.cursor).__name__ == "Cursor"  # Django's client-side cursor
+        for n in range(8):
+            record = recording.build(
+                Signature, petition, {"name": "Rosa", "email": f"c{n}@example.org"},
+                source=Source.WEB, ip="198.51.100.7", postal_code="62701",
+            )  # fmt: skip
+            assert recording.save(record, counted=True).created
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            assert cursor.fetchone()[0] == 0
+    finally:
+        connection.connection.prepare_threshold = threshold
