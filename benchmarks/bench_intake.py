@@ -18,6 +18,10 @@ clients. Five paths, each POSTing the same fields (name, email, postal code, opt
 - the petition page's form (no JavaScript, no CSRF token: ``CampaignFormMiddleware``);
 - the sign API (``POST /api/v1/petitions/<id>/signatures/``, JSON).
 
+Beside each path's rate: the CPU time of the whole machine per request (every process:
+gunicorn, PostgreSQL, Redis, wrk; from /proc/stat) and the share of time the CPUs sat
+idle; ``--cpu-detail`` splits that CPU time by process name (/proc/<pid>/stat).
+
 SQL queries per signature are counted in-process with the test client (steady state:
 signatures 2 to 6). After the run, the petition's counter is compared with its rows.
 

@@ -33,8 +33,8 @@ BENCHMARKS = {
     # Real HTTP (gunicorn, wrk, Varnish, PostgreSQL, Redis): each skips what is missing.
     "bench_intake.py": (
         # Turns of 8 s per path (3 per client count): 4 s turns swung the ratios by 0.2.
-        ["--duration", "24"],
-        ["--duration", "1", "--rounds", "1", "--clients", "4", "--warmup", "0"],
+        ["--duration", "24", "--cpu-detail"],
+        ["--duration", "1", "--rounds", "1", "--clients", "4", "--warmup", "0", "--cpu-detail"],
     ),
     "bench_page_cache.py": ([], ["--duration", "1", "--rounds", "1", "--clients", "4"]),
 }

@@ -77,6 +77,7 @@ def test_intake_benchmark_runs_on_tiny_data():
         assert "Install:" in output
         return
     assert "vs bare" in output and "vs builder" in output
+    assert "CPU ms/req" in output and "CPU ms per request by process" in output
     assert "signature rows: exact" in output, output[-3000:]
 
 
