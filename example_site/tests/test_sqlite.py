@@ -34,14 +34,22 @@ def test_sqlite_options_in_settings():
 
 
 @pytest.mark.parametrize(
-    ("url", "expected"),
+    ("url", "prepare", "expected"),
     [
-        ("sqlite:////tmp/other.sqlite3", SQLITE_OPTIONS),
-        ("postgres://postgres@127.0.0.1:5432/demo", {}),
+        ("sqlite:////tmp/other.sqlite3", None, SQLITE_OPTIONS),
+        # PostgreSQL: psycopg may prepare statements (the package's sign-up statement)...
+        ("postgres://postgres@127.0.0.1:5432/demo", None, {"prepare_threshold": 5}),
+        ("postgres://postgres@127.0.0.1:5432/demo", "10", {"prepare_threshold": 10}),
+        # ... unless a pooler cannot keep them.
+        ("postgres://postgres@127.0.0.1:5432/demo", "off", {}),
     ],
 )
-def test_sqlite_options_only_for_sqlite(monkeypatch, url, expected):
+def test_database_options_per_engine(monkeypatch, url, prepare, expected):
     monkeypatch.setenv("DATABASE_URL", url)
+    if prepare is None:
+        monkeypatch.delenv("DATABASE_PREPARE_THRESHOLD", raising=False)
+    else:
+        monkeypatch.setenv("DATABASE_PREPARE_THRESHOLD", prepare)
     database = runpy.run_path(str(SETTINGS_FILE))["DATABASES"]["default"]
     assert database.get("OPTIONS", {}) == expected
 

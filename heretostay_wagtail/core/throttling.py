@@ -101,7 +101,10 @@ def _round_trip(client, commands):
     the next request never reads this one's replies.
     """
     pool = client.connection_pool
-    connection = pool.get_connection()
+    try:
+        connection = pool.get_connection()
+    except TypeError:  # redis-py before 5.3 asks for a command name (since ignored)
+        connection = pool.get_connection(commands[0][0])
     try:
         connection.send_packed_command(connection.pack_commands(commands))
         return [connection.read_response() for _command in commands]
