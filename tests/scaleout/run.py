@@ -9,7 +9,9 @@ PostgreSQL database of their own, a Redis database and one media folder; Varnish
   (c) a delivery PDF asked for on A is built by the worker and downloads from A and B;
   (d) a page Varnish caches is purged when a change to it is published;
   (e) Varnish serves a stale copy while the app fails (stale-if-error) and a fresh one
-      once it is back, and refuses PURGE through another proxy.
+      once it is back, and refuses PURGE through another proxy;
+  (f) a petition closed by another process (as through B's admin) is refused at A's next
+      POST, though A's workers keep its signing profile in memory (core/signup_cache.py).
 
 Each check prints PASS or FAIL with what it saw; the exit status is non-zero when one
 fails. Every process it starts is stopped and the database dropped, also on failure.
@@ -289,9 +291,18 @@ def varnish(processes, workdir, name, listen_port, backend_port):
 # -- the checks -------------------------------------------------------------------------
 
 
-def sign(client, page_path, email):
-    page = client.get(page_path)
-    form = Forms(page.text).having("email")
+#: Sign-up POSTs made so far: each counts against this address's "sign" rate.
+POSTED = []
+
+
+def sign_up_form(client, page_path):
+    return Forms(client.get(page_path).text).having("email")
+
+
+def sign(client, page_path, email, form=None):
+    """POST the page's sign-up form (read from the page unless given) as a new signer."""
+    POSTED.append(page_path)
+    form = form or sign_up_form(client, page_path)
     data = dict(form["fields"])
     data.update(name="Scale Out", email=email)
     if "postal_code" in data:
@@ -320,23 +331,59 @@ def check_signature(a, b, petition):
 
 
 def check_throttle(a, b, petition, rate):
-    # (a) signed once on A from this address; A takes the rest of the rate.
+    # The checks before used some of this address's rate; A takes the rest.
+    left = rate - len(POSTED)
     statuses_a = [
         sign(a, petition["path"], f"scaleout-t{i}-{secrets.token_hex(4)}@example.org").status
-        for i in range(rate - 1)
+        for i in range(left)
     ]
     over_a = sign(a, petition["path"], f"scaleout-over-{secrets.token_hex(4)}@example.org")
     on_b = sign(b, petition["path"], f"scaleout-b-{secrets.token_hex(4)}@example.org")
     limited = "Too many attempts" in on_b.text
     return check(
         "(b) a throttle hit on A applies on B",
-        statuses_a == [302] * (rate - 1)
+        left > 0
+        and statuses_a == [302] * left
         and over_a.status == 429
         and on_b.status == 429
         and limited,
-        f"rate sign={rate}/d; sign on A x{rate}: 302 x{1 + statuses_a.count(302)}, then A "
+        f"rate sign={rate}/d, {rate - left} used before; sign on A x{left}: 302 "
+        f"x{statuses_a.count(302)}, then A "
         f"{over_a.status}; first sign on B -> {on_b.status}"
         f"{' (Too many attempts)' if limited else ''}",
+    )
+
+
+def check_change_seen_everywhere(env, a, b, petition):
+    """(f) Signing on A makes A's workers keep the petition's signing profile in memory;
+    closing it in another process replaces the shared version in Redis, as any server's
+    save does. A's next POSTs must be refused as closed, and nothing counted. (Which of
+    A's two workers answers cannot be chosen: four signatures first make it likely that
+    both keep the profile, and three POSTs after that reach at least one that does.)"""
+    signed = [
+        sign(a, petition["path"], f"scaleout-f{i}-{secrets.token_hex(4)}@example.org").status
+        for i in range(4)
+    ]
+    before = count(b, petition["path"])
+    form = sign_up_form(a, petition["path"])  # a closed petition shows none: sent as it was
+    manage(
+        env, "shell", "-c",
+        "from heretostay_wagtail.models import PetitionPage; "
+        f"p = PetitionPage.objects.get(pk={petition['id']}); p.status = 'closed'; "
+        "p.save_revision().publish()",
+    )  # fmt: skip
+    late = [
+        sign(a, petition["path"], f"scaleout-late{i}-{secrets.token_hex(4)}@example.org", form)
+        for i in range(3)
+    ]
+    after = count(b, petition["path"])
+    refused = all(r.status == 400 and "closed" in r.text for r in late)
+    return check(
+        "(f) a petition closed elsewhere is refused at A's next POST",
+        signed == [302] * 4 and refused and after == before,
+        f"sign on A x4 -> {signed}; closed in another process; POST on A x3 -> "
+        f"{[r.status for r in late]}{' (closed)' if refused else ''}; count on B "
+        f"{before} -> {after}",
     )
 
 
@@ -541,7 +588,7 @@ def main():
     processes = Processes(workdir)
     cache = redis.Redis.from_url(REDIS_URL)
     port_a, port_b, port_v = free_port(), free_port(), free_port()
-    rate = 3
+    rate = 12  # (f) 7 POSTs, (a) 1, (b) the rest
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HERETOSTAY_"))},
         "DJANGO_SETTINGS_MODULE": "example_site.settings",
@@ -583,11 +630,12 @@ def main():
             "import json; from django.contrib.auth import get_user_model; "
             "from heretostay_wagtail.models import PetitionPage; "
             f"get_user_model().objects.create_superuser('scaleout', 'so@example.org', {PASSWORD!r}); "
-            "p = PetitionPage.objects.live().filter(locale__language_code='en').first(); "
-            "print(json.dumps({'id': p.pk, 'path': p.get_url(), 'title': p.title}))",
+            "ps = PetitionPage.objects.live().filter(locale__language_code='en')[:2]; "
+            "print(json.dumps([{'id': p.pk, 'path': p.get_url(), 'title': p.title} "
+            "for p in ps]))",
         )
-        petition = json.loads(found.strip().splitlines()[-1])
-        log(f"demo loaded; petition {petition}")
+        petition, other_petition = json.loads(found.strip().splitlines()[-1])
+        log(f"demo loaded; petitions {petition}, {other_petition}")
 
         gunicorn = [sys.executable, "-m", "gunicorn", "-c", "example_site/gunicorn.conf.py"]
         processes.start(
@@ -609,6 +657,7 @@ def main():
         if left < 120:
             log(f"waiting {left:.0f}s for the next day's throttle window")
             time.sleep(left + 1)
+        check_change_seen_everywhere(env, a, b, other_petition)
         check_signature(a, b, petition)
         check_throttle(a, b, petition, rate)
         check_delivery(Client(port_a), Client(port_b), petition)
