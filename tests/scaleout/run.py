@@ -630,9 +630,15 @@ def main():
             "import json; from django.contrib.auth import get_user_model; "
             "from heretostay_wagtail.models import PetitionPage; "
             f"get_user_model().objects.create_superuser('scaleout', 'so@example.org', {PASSWORD!r}); "
-            "ps = PetitionPage.objects.live().filter(locale__language_code='en')[:2]; "
-            "print(json.dumps([{'id': p.pk, 'path': p.get_url(), 'title': p.title} "
-            "for p in ps]))",
+            "from heretostay_wagtail.models import PetitionTarget; "
+            "p = PetitionPage.objects.live().filter(locale__language_code='en').first(); "
+            # A second petition, for (f) to close.
+            "q = PetitionPage(title='Scale-out: closed elsewhere', slug='scaleout-closed', "
+            "ask='Ask', why='<p>Why</p>', scope='national', goal=100); "
+            "q.targets = [PetitionTarget(name='Mayor', role='Mayor')]; "
+            "p.get_parent().add_child(instance=q); q.save_revision().publish(); "
+            "print(json.dumps([{'id': x.pk, 'path': x.get_url(), 'title': x.title} "
+            "for x in (p, q)]))",
         )
         petition, other_petition = json.loads(found.strip().splitlines()[-1])
         log(f"demo loaded; petitions {petition}, {other_petition}")
