@@ -145,7 +145,7 @@ _STATEMENTS = {}
 
 def _counted_insert(model, using, record):
     """The SQL and parameters of ``record``'s counted insert."""
-    fields, sql = _STATEMENTS.get((model, using), (None, None))
+    fields, sql, counter_defaults = _STATEMENTS.get((model, using), (None, None, None))
     if fields is not None:
         # What Django's SQLInsertCompiler does for each value (pre_save, then
         # get_db_prep_save), without compiling the statement again.
@@ -157,7 +157,7 @@ def _counted_insert(model, using, record):
                 field.get_db_prep_save(value, connection=connection)
                 for field, value in zip(fields, raw, strict=True)
             ]
-            return sql, (*values, record.campaign_key, timezone.now())
+            return sql, (*values, record.campaign_key, *counter_defaults, timezone.now())
     return _compile_counted_insert(model, using, record)
 
 
@@ -171,16 +171,23 @@ def _compile_counted_insert(model, using, record):
     compiler = query.get_compiler(using=using)
     compiler.returning_fields = [meta.pk]
     [(insert_sql, insert_params)] = compiler.as_sql()
+    # The counter's row as ``CampaignCounter.add`` creates it: this count, published
+    # empty ("now"), every other column its field's default.
     counter = CampaignCounter._meta
+    others = [
+        field
+        for field in counter.concrete_fields
+        if field.name not in ("campaign_key", "count", "published_at")
+    ]
     columns = {
         "campaign_key": "%s",
         "count": "1",
-        "paper_tally": "0",
-        "public_count": "0",
-        "public_paper_tally": "0",
-        "removed_by_retention": "0",
-        "published_at": "%s",  # published empty, as ``CampaignCounter.add`` creates it
+        **{field.name: "%s" for field in others},
+        "published_at": "%s",
     }
+    counter_defaults = tuple(
+        field.get_db_prep_save(field.get_default(), connection=connection) for field in others
+    )
     names = ", ".join(quote(counter.get_field(name).column) for name in columns)
     count = quote(counter.get_field("count").column)
     table = quote(counter.db_table)
@@ -194,8 +201,8 @@ def _compile_counted_insert(model, using, record):
     if f"VALUES ({', '.join(['%s'] * len(fields))})" in insert_sql:
         # A plain "%s" per field (no expression, no field's own placeholder): the
         # statement can be kept for the next records.
-        _STATEMENTS[(model, using)] = (fields, sql)
-    return sql, (*insert_params, record.campaign_key, timezone.now())
+        _STATEMENTS[(model, using)] = (fields, sql, counter_defaults)
+    return sql, (*insert_params, record.campaign_key, *counter_defaults, timezone.now())
 
 
 #: True inside ``kept_in_totals``: deleted records stay in their campaigns' counts.
