@@ -115,3 +115,33 @@ def test_deleting_a_signature_uncounts_it(petition):
     assert counted(petition) == 1
     sig.delete()
     assert counted(petition) == 0
+
+
+def test_a_repeat_email_is_found_through_the_once_per_email_index(petition):
+    """The record already there is looked up with the once-per-email constraint's
+    condition, so PostgreSQL uses that (partial) index instead of reading every
+    signature of the campaign for each repeat email (found by issue 15's benchmark)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from heretostay_wagtail.core import recording
+
+    first = signing.sign(petition, data(), source=Source.WEB).record
+    for n in range(3):  # more of the campaign, and an anonymized one for the same email
+        signing.sign(petition, data(email=f"other{n}@example.org"), source=Source.WEB)
+    with CaptureQueriesContext(connection) as queries:
+        again = signing.sign(petition, data(email="ROSA@example.org"), source=Source.API)
+    assert again.duplicate and again.record.pk == first.pk
+    lookups = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
+    assert len(lookups) == 1 and '"anonymized_at" IS NULL' in lookups[0]
+    assert counted(petition) == 4
+    if connection.vendor == "postgresql":
+        lookup = Signature.objects.filter(
+            recording._once_per_email(Signature),
+            campaign_key=petition.campaign_key,
+            email_normalized="rosa@example.org",
+        ).order_by()  # as get() asks
+        with connection.cursor() as cursor:  # inside the test's transaction
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+        assert "once_per_email" in lookup.explain()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Q, UniqueConstraint
 from django.db.models.constants import OnConflict
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
@@ -70,11 +71,38 @@ def save(record, *, counted, then=None):
             if counted:
                 CampaignCounter.add(record.campaign_key, count=1)
     except IntegrityError:
-        existing = type(record).objects.get(
-            campaign_key=record.campaign_key, email_normalized=record.email_normalized
-        )
-        return Recorded(existing, created=False)
+        return Recorded(_existing(record, router.db_for_write(type(record))), created=False)
     return Recorded(record, created=True)
+
+
+def _existing(record, using):
+    """The record already there for ``record``'s email: the one the campaign's
+    once-per-email constraint (``UniqueConstraint`` on campaign key and normalized email)
+    refused it for, looked up with that constraint's condition, so that the lookup uses
+    its index. Without the condition (the index is partial: ``anonymized_at IS NULL``)
+    PostgreSQL read every signature of the campaign: 6 ms at 15,000 signatures, growing
+    with the campaign, for each repeat email (issue 15's benchmark found it)."""
+    model = type(record)
+    condition = _ONCE_PER_EMAIL.get(model)
+    if condition is None:
+        condition = _ONCE_PER_EMAIL[model] = _once_per_email(model)
+    return model._default_manager.db_manager(using).get(
+        condition, campaign_key=record.campaign_key, email_normalized=record.email_normalized
+    )
+
+
+#: The condition of each model's once-per-email constraint (an empty ``Q`` if it has none).
+_ONCE_PER_EMAIL = {}
+
+
+def _once_per_email(model):
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, UniqueConstraint) and set(constraint.fields) == {
+            "campaign_key",
+            "email_normalized",
+        }:
+            return constraint.condition or Q()
+    return Q()
 
 
 def _save_counted_postgresql(record, using):
@@ -93,10 +121,7 @@ def _save_counted_postgresql(record, using):
         cursor.execute(sql, params)
         pk, _counted = cursor.fetchone()
     if pk is None:
-        existing = model._default_manager.db_manager(using).get(
-            campaign_key=record.campaign_key, email_normalized=record.email_normalized
-        )
-        return Recorded(existing, created=False)
+        return Recorded(_existing(record, using), created=False)
     record.pk = pk
     record._state.adding = False
     record._state.db = using
