@@ -137,7 +137,9 @@ def hit_and_get(request, scopes, keys, ident=None):
     who = ident or client_ip(request)
     commands = [("MGET", *(throttles.make_key(key) for key in keys))]
     for scope, (_limit, window) in counted:
-        commands += _count_commands(throttles.make_key(_bucket_key(scope, who, window, now)), window)
+        commands += _count_commands(
+            throttles.make_key(_bucket_key(scope, who, window, now)), window
+        )
     try:
         results = _round_trip(throttles._cache.get_client(write=True), commands)
     except Exception:  # noqa: BLE001 - any connection error of the Redis client

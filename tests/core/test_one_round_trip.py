@@ -264,8 +264,8 @@ def test_forms_that_only_validate_share_their_fields_per_profile(client, petitio
     api = SignatureForm.validating(first, form_data(), source=Source.API)
     assert "website" not in api.fields and "website" in one.fields  # the honeypot
     # A page loaded from the database has no profile: built as usual.
-    assert SignatureForm.validating(petition, form_data()).fields["email"] is not (
-        one.fields["email"]
+    assert (
+        SignatureForm.validating(petition, form_data()).fields["email"] is not (one.fields["email"])
     )
     # The petition asks for a phone now: a new profile, new fields.
     petition.ask_phone = "required"
