@@ -83,19 +83,15 @@ def _existing(record, using):
     PostgreSQL read every signature of the campaign: 6 ms at 15,000 signatures, growing
     with the campaign, for each repeat email (issue 15's benchmark found it)."""
     model = type(record)
-    condition = _ONCE_PER_EMAIL.get(model)
-    if condition is None:
-        condition = _ONCE_PER_EMAIL[model] = _once_per_email(model)
     return model._default_manager.db_manager(using).get(
-        condition, campaign_key=record.campaign_key, email_normalized=record.email_normalized
+        _once_per_email(model),
+        campaign_key=record.campaign_key,
+        email_normalized=record.email_normalized,
     )
 
 
-#: The condition of each model's once-per-email constraint (an empty ``Q`` if it has none).
-_ONCE_PER_EMAIL = {}
-
-
 def _once_per_email(model):
+    """The condition of ``model``'s once-per-email constraint (an empty ``Q`` if none)."""
     for constraint in model._meta.constraints:
         if isinstance(constraint, UniqueConstraint) and set(constraint.fields) == {
             "campaign_key",
