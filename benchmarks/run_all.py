@@ -37,6 +37,8 @@ BENCHMARKS = {
         ["--duration", "1", "--rounds", "1", "--clients", "4", "--warmup", "0", "--cpu-detail"],
     ),
     "bench_page_cache.py": ([], ["--duration", "1", "--rounds", "1", "--clients", "4"]),
+    # The intake paths in one process: CPU per sign-up, PostgreSQL and Redis included.
+    "bench_intake_cpu.py": ([], ["--requests", "10", "--rounds", "1"]),
 }
 
 
