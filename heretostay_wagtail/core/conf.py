@@ -5,6 +5,25 @@ See docs/settings.md for what each one does.
 """
 
 from django.conf import settings
+from django.core.signals import setting_changed
+
+#: Settings already merged (``get_setting``): a sign-up reads a dozen, and each read of
+#: ``settings.HERETOSTAY`` goes through Django's lazy settings object. Emptied when the
+#: settings change (``setting_changed``: tests) and when ``DEFAULTS`` is changed.
+_MERGED = {}
+
+
+class _Defaults(dict):
+    """The defaults; changing one (tests patch them) forgets the merged settings."""
+
+    def __setitem__(self, name, value):
+        super().__setitem__(name, value)
+        _MERGED.clear()
+
+    def __delitem__(self, name):
+        super().__delitem__(name)
+        _MERGED.clear()
+
 
 DEFAULTS = {
     # Require supporters to confirm their email before a signature counts.
@@ -136,11 +155,28 @@ DEFAULTS = {
 }
 
 
+DEFAULTS = _Defaults(DEFAULTS)
+
+
 def get_setting(name):
-    """Return a package setting, merging dict defaults with the host's overrides."""
-    user = getattr(settings, "HERETOSTAY", {})
-    default = DEFAULTS[name]
-    value = user.get(name, default)
-    if isinstance(default, dict) and isinstance(value, dict):
-        return {**default, **value}
-    return value
+    """Return a package setting, merging dict defaults with the host's overrides.
+
+    A dict setting comes as a new dict each time, so a caller may change its copy."""
+    try:
+        value = _MERGED[name]
+    except KeyError:
+        user = getattr(settings, "HERETOSTAY", {})
+        default = DEFAULTS[name]
+        value = user.get(name, default)
+        if isinstance(default, dict) and isinstance(value, dict):
+            value = {**default, **value}
+        _MERGED[name] = value
+    return dict(value) if type(value) is dict else value
+
+
+def _forget(setting, **kwargs):
+    if setting in ("HERETOSTAY", "SECRET_KEY"):
+        _MERGED.clear()
+
+
+setting_changed.connect(_forget, dispatch_uid="heretostay_conf_forget")
