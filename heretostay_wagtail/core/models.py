@@ -402,6 +402,34 @@ def _round_milestone(value):
     return int(math.ceil(value / magnitude) * magnitude)
 
 
+def entered_by_index(name):
+    """The index of a supporter record's ``entered_by``, on the records staff entered
+    (paper entry, imports) only: it serves deleting a user (``SET_NULL``) as a full index
+    would, and web and API sign-ups never write to it."""
+    return models.Index(
+        fields=["entered_by"], name=name, condition=models.Q(entered_by__isnull=False)
+    )
+
+
+def campaign_page_field(model, verbose_name, related_name):
+    """A supporter record's page: which translation of the campaign it came through.
+
+    Django empties it when the page is deleted (``SET_NULL``), with no foreign-key
+    constraint in the database: the constraint's check on each insert locked the page's
+    row (``FOR KEY SHARE``), so that concurrent sign-ups on one campaign shared the lock
+    through a PostgreSQL multixact, the costliest part of the insert after the row
+    itself (issue 15). The record's campaign is ``campaign_key``, never the page."""
+    return models.ForeignKey(
+        model,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name=related_name,
+        verbose_name=verbose_name,
+        db_constraint=False,
+    )
+
+
 class SupporterRecord(models.Model):
     """Abstract personal-data record of one supporter action (a signature, a pledge).
 
@@ -423,7 +451,9 @@ class SupporterRecord(models.Model):
     consent_text = models.TextField(_("consent text shown"), blank=True)
     consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     ip_hash = models.CharField(_("IP hash"), max_length=64, blank=True, editable=False)
-    entered_by = user_field(_("entered by"))
+    #: Empty for every web and API record: indexed only where set (``entered_by_index``),
+    #: so that sign-ups do not each add an entry to an index of NULLs.
+    entered_by = user_field(_("entered by"), db_index=False)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     send_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

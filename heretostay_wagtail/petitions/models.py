@@ -25,7 +25,13 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from heretostay_wagtail.blocks import CampaignBodyBlock
 from heretostay_wagtail.core import routes
-from heretostay_wagtail.core.models import CampaignPage, CampaignRole, SupporterRecord
+from heretostay_wagtail.core.models import (
+    CampaignPage,
+    CampaignRole,
+    SupporterRecord,
+    campaign_page_field,
+    entered_by_index,
+)
 from heretostay_wagtail.core.panels import SupporterCountPanel
 
 __all__ = [
@@ -295,14 +301,7 @@ class PetitionTarget(TranslatableMixin, Orderable):
 
 
 class Signature(SupporterRecord):
-    page = models.ForeignKey(
-        "heretostay.PetitionPage",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="signatures",
-        verbose_name=_("signed on page"),
-    )
+    page = campaign_page_field("heretostay.PetitionPage", _("signed on page"), "signatures")
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     phone = PhoneNumberField(_("phone"), blank=True)
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
@@ -320,7 +319,8 @@ class Signature(SupporterRecord):
             )
         ]
         indexes = [
-            models.Index(fields=["campaign_key", "created_at"], name="heretostay_sig_campaign_idx")
+            models.Index(fields=["campaign_key", "created_at"], name="heretostay_sig_campaign_idx"),
+            entered_by_index("heretostay_sig_entered_idx"),
         ]
         permissions = [
             ("export_signature", _("Can export signatures")),

@@ -18,7 +18,13 @@ from wagtail.search import index
 
 from heretostay_wagtail.core import routes
 from heretostay_wagtail.core.conf import get_setting
-from heretostay_wagtail.core.models import CampaignPage, SupporterRecord, user_field
+from heretostay_wagtail.core.models import (
+    CampaignPage,
+    SupporterRecord,
+    campaign_page_field,
+    entered_by_index,
+    user_field,
+)
 
 __all__ = [
     "VolunteerRole",
@@ -276,14 +282,7 @@ class Pledge(SupporterRecord):
     it, but no longer counts and is never alerted.
     """
 
-    page = models.ForeignKey(
-        PledgePage,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="pledges",
-        verbose_name=_("pledged on page"),
-    )
+    page = campaign_page_field(PledgePage, _("pledged on page"), "pledges")
     phone = PhoneNumberField(_("mobile phone"), blank=True, db_index=True)
     area = models.CharField(_("postal code or neighborhood"), max_length=100)
     area_normalized = models.CharField(max_length=100, editable=False, db_index=True)
@@ -335,6 +334,7 @@ class Pledge(SupporterRecord):
             models.Index(
                 fields=["campaign_key", "created_at"], name="heretostay_pledge_created_idx"
             ),
+            entered_by_index("heretostay_pledge_entered_idx"),
         ]
         permissions = [
             ("export_pledge", _("Can export pledgers")),
