@@ -9,8 +9,12 @@ a project without ``LocaleMiddleware``.
 import copy
 import datetime
 import io
+import json
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.openapi import AutoSchema
@@ -150,6 +154,41 @@ class StrictSerializer(serializers.Serializer):
             for name, field in self._declared_fields.items()
         }
 
+    def validate(self, attrs):
+        return self.check(attrs, self.context)
+
+    @classmethod
+    def check(cls, attrs, context):
+        """The serializer's own validation of typed ``attrs``, given its ``context``: a
+        serializer whose checks need nothing else overrides this instead of ``validate``,
+        so that ``validate_typed`` can run them without making the serializer."""
+        return attrs
+
+    @classmethod
+    def validate_typed(cls, data, context):
+        """The validated data, without making a serializer, of ``data`` plainly of the
+        declared types (``typed_as_declared``) when the serializer validates through
+        ``check``; None when a serializer must be made (other data, other checks, or an
+        error, which DRF then reports as usual).
+
+        Making a serializer costs more than these checks: DRF's ``Field.__init__`` numbers
+        fields with a class attribute (``Field._creation_counter += 1``), and each write
+        to a class makes CPython drop its attribute caches of every DRF field and
+        serializer class (``PyType_Modified`` walks all their subclasses), so that each
+        field read after it looks its class up again (issue 15: about a tenth of a
+        signature's CPU through the API, in ``perf``'s profile of the workers).
+        """
+        if cls.validate is not StrictSerializer.validate:
+            return None
+        spec = type_only_fields(cls)
+        typed = typed_as_declared(spec, data) if spec is not None else None
+        if typed is None:
+            return None
+        try:
+            return cls.check(typed, context)
+        except (serializers.ValidationError, DjangoValidationError):
+            return None
+
     def run_validation(self, data=serializers.empty):
         """DRF's, except that data plainly of the declared types (``typed_as_declared``,
         for a serializer whose fields check nothing but their type) goes straight to
@@ -274,9 +313,14 @@ class APIMixin:
 
     def body(self, **context):
         """The request's JSON body, validated by the view's serializer (with ``context``)."""
-        serializer = self.get_serializer(
-            data=self.request.data, context={**self.get_serializer_context(), **context}
-        )
+        context = {**self.get_serializer_context(), **context}
+        serializer_class = self.get_serializer_class()
+        validate_typed = getattr(serializer_class, "validate_typed", None)
+        if validate_typed is not None:
+            validated = validate_typed(self.request.data, context)
+            if validated is not None:
+                return validated
+        serializer = serializer_class(data=self.request.data, context=context)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
@@ -317,6 +361,77 @@ def parse_query(request, serializer_class, *, paginated=True):
 
 class PublicView(APIMixin, generics.GenericAPIView):
     """Anyone may call it; counted per IP against ``api_public``."""
+
+
+def plain_json_body(request):
+    """The JSON body of a Django ``request`` that the API's parser would take as it is:
+    a POST without a query string, ``application/json`` in UTF-8, of at most
+    ``API_MAX_REQUEST_SIZE`` bytes, that Python's decoder reads (strict JSON: no NaN or
+    Infinity). None for any other request, which the view then parses and reports."""
+    if request.method != "POST" or request.GET or request.content_type != "application/json":
+        return None
+    charset = request.content_params.get("charset") or settings.DEFAULT_CHARSET
+    if charset.lower() not in ("utf-8", "utf8"):
+        return None
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if not 0 < length <= get_setting("API_MAX_REQUEST_SIZE"):
+        return None
+    try:
+        return json.loads(request.body.decode("utf-8"), parse_constant=_not_json)
+    except (ValueError, RecursionError, RequestDataTooBig):  # the view says what is wrong
+        return None
+
+
+def _not_json(constant):
+    raise ValueError(f"{constant} is not JSON")
+
+
+class QuickPost:
+    """A public POST endpoint's common case answered without DRF's request cycle.
+
+    A sign-up through the API is a small JSON object that is valid, within its rates and
+    for a campaign whose profile is cached (``core/signup_cache.py``); DRF's request
+    wrapper, content negotiation, parsers, throttle objects and response rendering cost
+    about a tenth of it (issue 15). The view's ``quick_post(request, data, **kwargs)``
+    takes the parsed body (``plain_json_body``) and returns ``(body, status)``, or None
+    for anything else, which the full view then answers exactly as before: the quick
+    path only ever answers with what the full view would. Its response carries the same
+    headers (``Allow``, ``Vary: Accept-Language``, ``Content-Language``) and JSON, and an
+    error raised on the way is answered by the API's exception handler.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        data = plain_json_body(request)
+        if data is None:
+            return super().dispatch(request, *args, **kwargs)
+        language = request_language(request)
+        with translation.override(language):
+            try:
+                answer = self.quick_post(request, data, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - answered as the full view would
+                error = errors.exception_handler(exc, {"request": request, "view": self})
+                answer = (error.data, error.status_code, error.items())
+            if answer is None:
+                return super().dispatch(request, *args, **kwargs)
+            body, status_code, *headers = answer
+            response = HttpResponse(
+                JSONRenderer().render(body),
+                status=status_code,
+                content_type=JSONRenderer.media_type,
+            )
+        for name, value in headers[0] if headers else ():
+            if name.lower() != "content-type":
+                response[name] = value
+        response["Allow"] = ", ".join(self.allowed_methods)
+        patch_vary_headers(response, ["Accept-Language"])
+        response.setdefault("Content-Language", language)
+        return response
+
+    def quick_post(self, request, data, **kwargs):
+        return None
 
 
 class StaffView(APIMixin, generics.GenericAPIView):

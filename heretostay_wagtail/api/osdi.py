@@ -10,7 +10,7 @@ another site calls, and a staff token must never ship inside a public web page.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -38,7 +38,6 @@ from heretostay_wagtail.api.petitions import (
 from heretostay_wagtail.api.signatures import (
     SignatureList,
     filter_signatures,
-    received_body,
     record_api_signature,
     validate_with_form,
 )
@@ -468,9 +467,6 @@ class RecordSignature(OSDIMixin, PublicView):
         202 answers a new and a repeat signer.
         """
         petition = get_petition(pk)
-        response = record_api_signature(request, petition, self.body(petition=petition))
-        response.data = {
-            **received_body(),
-            "_links": {"osdi:petition": {"href": _url(request, "osdi-petition", petition.pk)}},
-        }
-        return response
+        body = record_api_signature(request, petition, self.body(petition=petition))
+        body["_links"] = {"osdi:petition": {"href": _url(request, "osdi-petition", petition.pk)}}
+        return Response(body, status=status.HTTP_202_ACCEPTED)

@@ -14,7 +14,13 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from heretostay_wagtail.api import errors
-from heretostay_wagtail.api.base import PublicView, StaffView, StrictSerializer, filtered
+from heretostay_wagtail.api.base import (
+    PublicView,
+    QuickPost,
+    StaffView,
+    StrictSerializer,
+    filtered,
+)
 from heretostay_wagtail.api.exporting import SupporterExport, format_views, with_contacts
 from heretostay_wagtail.api.fields import (
     PostalCodeField,
@@ -26,7 +32,7 @@ from heretostay_wagtail.api.fields import (
 from heretostay_wagtail.api.permissions import IsAuthenticated, has_perm
 from heretostay_wagtail.api.petitions import ID_PARAMETER, get_petition
 from heretostay_wagtail.api.throttles import ConfirmThrottle, PublicThrottle, SignThrottle
-from heretostay_wagtail.core import audit, privacy, signup_cache, tokens
+from heretostay_wagtail.core import audit, privacy, signup_cache, throttling, tokens
 from heretostay_wagtail.core.conf import get_setting
 from heretostay_wagtail.core.filters import parse_id
 from heretostay_wagtail.core.models import Source
@@ -73,8 +79,9 @@ class SignatureCreateSerializer(StrictSerializer):
         required=False, default=False, help_text="Join the mailing list (consent_text)."
     )
 
-    def validate(self, attrs):
-        return validate_with_form(self.context["petition"], attrs)
+    @classmethod
+    def check(cls, attrs, context):
+        return validate_with_form(context["petition"], attrs)
 
 
 class SignatureCreate(SignatureCreateSerializer):
@@ -94,14 +101,18 @@ class ReceivedSerializer(serializers.Serializer):
     )
 
 
+#: The answer's message per (language, double opt-in): translated once.
+_RECEIVED_DETAIL = {}
+
+
 def received_body():
     """The one answer to every accepted signature, new or repeated."""
     double = bool(get_setting("DOUBLE_OPT_IN"))
-    return {
-        "status": "received",
-        "detail": str(RECEIVED_CONFIRM if double else RECEIVED),
-        "confirmation_required": double,
-    }
+    key = (get_language(), double)
+    detail = _RECEIVED_DETAIL.get(key)
+    if detail is None:
+        detail = _RECEIVED_DETAIL[key] = str(RECEIVED_CONFIRM if double else RECEIVED)
+    return {"status": "received", "detail": detail, "confirmation_required": double}
 
 
 def petition_for_signing(request, pk):
@@ -118,15 +129,32 @@ def petition_for_signing(request, pk):
 
 
 def record_api_signature(request, petition, signer_data):
+    """Sign, and the body of the answer (the same for a new and a repeated email)."""
     signing.sign(
         petition, signer_data, source=Source.API, ip=client_ip(request), language=get_language()
     )
-    return Response(received_body(), status=status.HTTP_202_ACCEPTED)
+    return received_body()
 
 
-class SignPetition(PublicView):
+class SignPetition(QuickPost, PublicView):
     throttle_classes = (PublicThrottle, SignThrottle)
     serializer_class = SignatureCreateSerializer
+
+    def quick_post(self, request, data, pk=None):
+        """The common case (``QuickPost``): a petition whose profile is cached, a client
+        within both rates, a body of the declared types that the petition's form takes."""
+        pk = parse_id(pk)
+        if not pk:
+            return None
+        scopes = [throttle.scope for throttle in self.throttle_classes]
+        petition = signup_cache.page_by_id(request, pk, scopes=scopes)
+        if not isinstance(petition, PetitionPage) or not throttling.within_counted(request, scopes):
+            return None
+        context = {"request": request, "view": self, "format": None, "petition": petition}
+        signer_data = SignatureCreateSerializer.validate_typed(data, context)
+        if signer_data is None:
+            return None
+        return record_api_signature(request, petition, signer_data), status.HTTP_202_ACCEPTED
 
     def check_throttles(self, request):
         # Read the petition's signing profile and count the request against both
@@ -154,7 +182,8 @@ class SignPetition(PublicView):
         signed, so nobody can learn who signed.
         """
         petition = petition_for_signing(request, pk)
-        return record_api_signature(request, petition, self.body(petition=petition))
+        body = record_api_signature(request, petition, self.body(petition=petition))
+        return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
 class ConfirmSerializer(StrictSerializer):
