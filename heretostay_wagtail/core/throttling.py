@@ -160,6 +160,18 @@ def hit_and_get(request, scopes, keys, ident=None):
     return found
 
 
+def within_counted(request, scopes, ident=None):
+    """``hit`` for each of ``scopes`` (with the counts ``hit_and_get`` made, if any):
+    whether the request is within all their rates. If not, the answers are kept on the
+    request, so that the view's own throttle checks give the same answers without
+    counting the request again."""
+    answers = {(scope, ident): hit(request, scope, ident) for scope in scopes}
+    if all(answers.values()):
+        return True
+    _keep(request, answers)
+    return False
+
+
 def _keep(request, precounted):
     request = django_request(request)
     kept = getattr(request, _PRECOUNTED, None)

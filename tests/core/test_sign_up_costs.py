@@ -3,7 +3,7 @@ request, the kept cursor of the counted insert, the page link without a database
 constraint, and an API sign-up that writes to no class."""
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection
 from django.test import override_settings
 from rest_framework import fields as drf_fields
 
@@ -90,7 +90,7 @@ def test_the_counted_insert_keeps_its_cursor_per_connection(petition):
     renewed = getattr(connection, recording._KEPT)
     assert renewed is not kept and renewed.connection is connection.connection
     # A failed statement lets its cursor go.
-    with pytest.raises(Exception), recording._cursor(connection) as cursor:
+    with pytest.raises(DataError), recording._cursor(connection) as cursor:
         cursor.execute("SELECT 1/0")
     assert getattr(connection, recording._KEPT) is None and renewed.closed
     assert _sign(petition, 3).created
