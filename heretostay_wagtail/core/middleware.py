@@ -12,7 +12,10 @@ Django's CSRF check. The threat model is in docs/security.md.
 Without the middleware the forms carry the token as before (and the pages set a cookie).
 
 A sign-up POST to a page whose profile is cached (``core/signup_cache.py``) is answered
-here, before Wagtail's routing, by ``core.views.quick_signup`` when the form is valid.
+here, before Wagtail's routing, by ``core.views.quick_signup`` when the form is valid:
+once this server knows the path as a sign-up route, before URL resolution and the
+middleware placed after this one (place any middleware that must see every request
+before it).
 """
 
 from urllib.parse import urlsplit
@@ -30,6 +33,8 @@ from heretostay_wagtail.core.models import CampaignPage
 TOKENLESS = "heretostay_tokenless_forms"
 #: Set on a sign-up POST that found no cached profile: the view caches one.
 REMEMBER = "_heretostay_remember_signup"
+#: Set on a POST once the quick path was tried (so it is counted once against the rate).
+QUICK_TRIED = "_heretostay_quick_tried"
 
 
 def _signup_route(request, path):
@@ -52,21 +57,40 @@ class CampaignFormMiddleware:
 
     def __call__(self, request):
         setattr(request, TOKENLESS, True)
+        if request.method == "POST" and signup_cache.known_path(request):
+            # A path this server has already seen Wagtail route to a sign-up: answered
+            # before URL resolution and the middleware after this one (as a cache
+            # middleware answers), which a valid sign-up needs neither of.
+            response = self.quick(request)
+            if response is not None:
+                return response
         return self.get_response(request)
+
+    def quick(self, request):
+        """A sign-up POST answered from the page's cached profile (``quick_signup``), or
+        None (not cached, another site's POST, field errors...): the full view answers.
+        Tried once per request."""
+        if getattr(request, QUICK_TRIED, False):
+            return None
+        setattr(request, QUICK_TRIED, True)
+        if is_cross_site(request):  # another site's POST: the full view refuses it
+            return None
+        # A bot's POST (the honeypot) is not counted against the client's rate. The body
+        # is read only for a path known to be a sign-up.
+        page = signup_cache.page_for_path(request, count=lambda: not request.POST.get(HONEYPOT))
+        if page is None:
+            return None
+        from heretostay_wagtail.core.views import quick_signup
+
+        request._dont_enforce_csrf_checks = True  # the sign-up view checks instead
+        return quick_signup(request, page)  # None: the full view answers
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method != "POST" or view_func is not wagtail_serve:
             return None
-        page = None
-        if not is_cross_site(request):  # another site's POST: the full view refuses it
-            # A bot's POST (the honeypot) is not counted against the client's rate. The
-            # body is read only for a path known to be a sign-up.
-            page = signup_cache.page_for_path(request, count=lambda: not request.POST.get(HONEYPOT))
-        if page is not None:
-            from heretostay_wagtail.core.views import quick_signup
-
-            request._dont_enforce_csrf_checks = True  # the sign-up view checks instead
-            return quick_signup(request, page)  # None: the full view answers
+        response = self.quick(request)
+        if response is not None:
+            return response
         path = view_kwargs.get("path", view_args[0] if view_args else "")
         if _signup_route(request, path) is not None:
             # The sign-up view checks where the POST came from instead.

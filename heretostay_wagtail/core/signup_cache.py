@@ -50,6 +50,8 @@ TIMEOUT = 10 * 60
 #: Attribute a full request sets to the version it read, so the profile it stores is
 #: made with the version current before the page was loaded.
 _VERSION_SEEN = "_heretostay_signup_version"
+#: The request's ``path_key``, once worked out.
+_PATH_KEY = "_heretostay_signup_path_key"
 #: Pages a request has already read by id (``page_by_id``): {pk: page}.
 _BY_ID = "_heretostay_signup_by_id"
 #: This process's memo of the profiles it has read or made: {cache key: profile}.
@@ -190,13 +192,29 @@ def _page(entry):
     return copy.copy(entry["page"]) if entry is not None else None
 
 
+def known_path(request):
+    """Whether this server holds a profile for the request's path: a path it has seen
+    Wagtail route to a campaign page's sign-up (whether it is still current, ``_read``
+    asks the shared cache)."""
+    return _path_key(request) in _LOCAL
+
+
+def _path_key(request):
+    """``path_key``, worked out once per request."""
+    key = getattr(request, _PATH_KEY, None)
+    if key is None:
+        key = path_key(request)
+        setattr(request, _PATH_KEY, key)
+    return key
+
+
 def page_for_path(request, *, count=True):
     """The campaign page whose sign-up route this request's path is, rebuilt from its
     cached profile, or None (not cached, stale, or not a sign-up route). With ``count``
     (a bool, or a callable asked only once the path is known as a sign-up), the request
     is counted in the page's throttle scope in the same round trip (once this server
     knows the page), and ``throttling.hit`` uses that count."""
-    return _page(_read(request, path_key(request), count_page=count))
+    return _page(_read(request, _path_key(request), count_page=count))
 
 
 def remember_path(request, page):

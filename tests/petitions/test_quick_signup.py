@@ -64,6 +64,29 @@ def test_the_second_signature_takes_the_quick_path(client, petition):
     assert count(petition) == 2 == Signature.objects.count()
 
 
+def test_a_known_sign_up_path_is_answered_before_url_resolution(client, petition, monkeypatch):
+    """Once this server has seen Wagtail route the path to a sign-up, a valid sign-up is
+    answered by ``CampaignFormMiddleware`` itself, like a cache middleware: no URL
+    resolution, no middleware after it. Field errors still get the full page."""
+    from django.core.handlers.base import BaseHandler
+
+    warm(client, petition, n=1)
+    resolve = BaseHandler.resolve_request
+    resolved = []
+
+    def counting(self, request):
+        resolved.append(request.path)
+        return resolve(self, request)
+
+    monkeypatch.setattr(BaseHandler, "resolve_request", counting)
+    response, _queries = post(client, petition, email="early@example.org")
+    assert response.status_code == 302 and resolved == []
+    assert Signature.objects.filter(email_normalized="early@example.org").exists()
+    invalid, _queries = post(client, petition, email="not-an-email")
+    assert invalid.status_code == 400 and resolved == [petition.url]
+    assert count(petition) == 2
+
+
 def test_quick_path_records_the_same_as_the_full_view(client, petition):
     post(client, petition, email="full@example.org", opt_in="on", postal_code="62701")
     post(client, petition, email="quick@example.org", opt_in="on", postal_code="62701")
