@@ -19,6 +19,26 @@ def _running_public_counts(monkeypatch):
     monkeypatch.setitem(conf.DEFAULTS, "PUBLIC_COUNT_INTERVAL", 0)
 
 
+class _PinnedClock:
+    def __init__(self, now):
+        self.now = now
+
+    def time(self):
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def _one_throttle_window(monkeypatch):
+    """Throttles count in fixed windows (``now // window``). A test that posts N times
+    and expects the (N+1)th to be refused must not straddle a window's edge, so the
+    throttle's clock stands still for the length of each test."""
+    import time
+
+    from heretostay_wagtail.core import throttling
+
+    monkeypatch.setattr(throttling, "time", _PinnedClock(time.time()))
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache_and_mail():
     from django.core.cache import cache
