@@ -418,7 +418,9 @@ def campaign_page_field(model, verbose_name, related_name):
     constraint in the database: the constraint's check on each insert locked the page's
     row (``FOR KEY SHARE``), so that concurrent sign-ups on one campaign shared the lock
     through a PostgreSQL multixact, the costliest part of the insert after the row
-    itself (issue 15). The record's campaign is ``campaign_key``, never the page."""
+    itself (issue 15). The record's campaign is ``campaign_key``, never the page. A feature
+    calls ``unlink_records_of_deleted_pages`` for its record model, which empties the link
+    of a record committed while its page was being deleted."""
     return models.ForeignKey(
         model,
         null=True,
@@ -427,6 +429,30 @@ def campaign_page_field(model, verbose_name, related_name):
         related_name=related_name,
         verbose_name=verbose_name,
         db_constraint=False,
+    )
+
+
+def unlink_records_of_deleted_pages(record_model):
+    """Keep ``record_model``'s ``page`` empty once its page is deleted.
+
+    Django's ``SET_NULL`` empties the records it finds while deleting the page, but with
+    no constraint (``campaign_page_field``) a sign-up committed alongside that deletion
+    could keep the deleted page's id, and reading its ``page`` would then fail. The same
+    update runs again once the deletion has committed, which catches such a record."""
+    page_model = record_model._meta.get_field("page").related_model
+
+    def unlink(sender, instance, using, **kwargs):
+        if not isinstance(instance, page_model):
+            return
+        pk = instance.pk
+
+        def again():
+            record_model._base_manager.using(using).filter(page_id=pk).update(page=None)
+
+        transaction.on_commit(again, using=using)
+
+    models.signals.post_delete.connect(
+        unlink, weak=False, dispatch_uid=f"heretostay_unlink_{record_model._meta.label_lower}"
     )
 
 

@@ -8,7 +8,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from heretostay_wagtail.core import recording
-from heretostay_wagtail.core.models import CampaignCounter
+from heretostay_wagtail.core.models import CampaignCounter, unlink_records_of_deleted_pages
 from heretostay_wagtail.petitions.models import Signature
 
 
@@ -18,3 +18,6 @@ def uncount_deleted_signature(sender, instance, **kwargs):
         return  # retention deleted it and keeps it in the totals (removed_by_retention)
     if instance.confirmed_at is not None:
         CampaignCounter.add(instance.campaign_key, count=-1)
+
+
+unlink_records_of_deleted_pages(Signature)

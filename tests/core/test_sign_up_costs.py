@@ -69,6 +69,23 @@ def test_deleting_the_page_still_empties_its_records_link(petition):
     assert signature.campaign_key  # the campaign, and its count, stay
 
 
+def test_a_sign_up_committed_alongside_the_deletion_loses_the_page_link_too(
+    petition, django_capture_on_commit_callbacks
+):
+    """No constraint stops a sign-up that read the page before it was deleted from
+    committing with its id; the link is emptied again once the deletion commits."""
+    late = recording.build(Signature, petition, SIGNER, source=Source.WEB, ip="")
+    recording.save(late, counted=True)
+    page_id = petition.pk
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        petition.delete()
+        # The racing insert: its row arrives after Django's SET_NULL ran.
+        Signature.objects.filter(pk=late.pk).update(page_id=page_id)
+    assert callbacks
+    late.refresh_from_db()
+    assert late.page_id is None and late.page is None
+
+
 def _sign(petition, n):
     record = recording.build(
         Signature, petition, {**SIGNER, "email": f"k{n}@example.org"}, source=Source.WEB
