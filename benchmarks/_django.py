@@ -29,9 +29,20 @@ def setup():
     if connection.vendor == "postgresql":
         from django.test.utils import setup_databases
 
-        setup_databases(verbosity=0, interactive=False)
-    else:
-        call_command("migrate", verbosity=0, interactive=False)
+        return setup_databases(verbosity=0, interactive=False)
+    call_command("migrate", verbosity=0, interactive=False)
+    return None
+
+
+def teardown(old_config):
+    """Drop the PostgreSQL test database ``setup`` made (``old_config`` is what it
+    returned); a SQLite file lies in a temporary directory."""
+    if old_config:
+        from django.db import connections
+        from django.test.utils import teardown_databases
+
+        connections.close_all()
+        teardown_databases(old_config, verbosity=0)
 
 
 def make_site():

@@ -1,12 +1,16 @@
 """Export N signatures to CSV (and XLSX) vs. the database's own dump of the same columns.
 
-    .venv/bin/python benchmarks/bench_export.py [N] [--xlsx] [--python]
+    .venv/bin/python benchmarks/bench_export.py [N] [--xlsx] [--python] [--postgresql]
 
 Baseline in the same run: PostgreSQL ``COPY (SELECT <the export's columns>) TO STDOUT
 WITH CSV`` read through psycopg; on SQLite, the same SELECT through the raw cursor written
 with ``csv.writer``. Each export runs in its own fresh process so its peak memory (max
 RSS) is its own. Ratios only: the machine may be busy. On PostgreSQL the CSV export is
 itself a COPY (``exports.copy_csv``); ``--python`` also times the row-by-row path.
+``--postgresql`` (what ``make bench`` runs) uses PostgreSQL at BENCH_EXPORT_DATABASE_URL
+(default postgres://postgres@127.0.0.1:5432/heretostay_bench_export; the test database
+made from it is dropped afterwards) unless DATABASE_URL is set, and SQLite with a note
+when no server answers.
 """
 
 import json
@@ -17,7 +21,10 @@ import sys
 import time
 import uuid
 
-from _django import make_site, report, setup
+from _django import make_site, report, setup, teardown
+
+#: ``--postgresql``: the server to use (a test database is made from this name).
+DEFAULT_POSTGRESQL = "postgres://postgres@127.0.0.1:5432/heretostay_bench_export"
 
 SELECT = (
     "SELECT s.public_id, s.campaign_key, p.title, s.language, s.name, s.email, s.postal_code,"
@@ -190,6 +197,17 @@ if __name__ == "__main__":
                 )
         measure(sys.argv[2], sys.argv[3])
     else:
-        setup()
+        if "--postgresql" in sys.argv and not os.environ.get("DATABASE_URL"):
+            from _http import postgres_available
+
+            url = os.environ.get("BENCH_EXPORT_DATABASE_URL", DEFAULT_POSTGRESQL)
+            if postgres_available(url):
+                os.environ["DATABASE_URL"] = url
+            else:
+                print(f"No PostgreSQL at {url.split('@')[-1]}: on SQLite instead.")
+        old_config = setup()
         args = [a for a in sys.argv[1:] if not a.startswith("--")]
-        main(int(args[0]) if args else 100_000, "--xlsx" in sys.argv)
+        try:
+            main(int(args[0]) if args else 100_000, "--xlsx" in sys.argv)
+        finally:
+            teardown(old_config)

@@ -348,26 +348,29 @@ def copy_sql(queryset, plan):
     return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params
 
 
-#: Rows of a COPY gathered before a piece goes out.
-COPY_BATCH_ROWS = 500
+#: Bytes of a COPY gathered before a piece goes out.
+COPY_PIECE_BYTES = 64 * 1024
 
 
-def _crlf(rows):
-    """COPY's rows (one message each, ending in "\n") as the Python path ends them, in
-    "\r\n" (the csv module's default, RFC 4180). A line break inside a row is inside
-    quotes and stays as it is; when the batch has none, one replace does it."""
-    data = b"".join(rows)
-    if data.count(b"\n") == len(rows):
+def _crlf(data, rows):
+    """``rows`` whole rows of COPY's CSV (each ending in "\n") as the Python path ends
+    them, in "\r\n" (the csv module's default, RFC 4180). A line break inside a value
+    is inside quotes and stays as it is; when the piece has none, one replace does it.
+    Otherwise a line break ends a row where the quotes before it in the row are paired
+    (COPY writes a quote in a value as two)."""
+    if data.count(b"\n") == rows:
         return data.replace(b"\n", b"\r\n")
-    return b"\r\n".join(row[:-1] for row in rows) + b"\r\n"
+    out, inside = [], False
+    for line in data.split(b"\n")[:-1]:
+        inside ^= line.count(b'"') % 2 == 1
+        out.append(line + (b"\n" if inside else b"\r\n"))
+    return b"".join(out)
 
 
 def copy_csv(queryset, columns, plan, count=None):
     """The CSV export through PostgreSQL's ``COPY``: the same bytes as the Python path
     (a BOM, the headings, rows ending in CRLF). COPY sends one message per row, which is
     what counts them (a row's own line breaks are inside its quotes)."""
-    from itertools import islice
-
     from django.db import connections, transaction
 
     connection = connections[queryset.db]
@@ -388,11 +391,22 @@ def copy_csv(queryset, columns, plan, count=None):
         )
         previous, workers = cursor.fetchone()[:2]
         with cursor.cursor.copy(sql, params or None) as copy:
-            messages = iter(copy)
-            while batch := list(islice(messages, COPY_BATCH_ROWS)):
-                yield _crlf(batch)
+            # COPY sends a message per row: gathered in a bytearray, which costs a
+            # third of keeping the rows to join them (issue 15: 1,000,000 rows).
+            piece, rows, size = bytearray(), 0, COPY_PIECE_BYTES
+            for row in copy:
+                piece += row
+                rows += 1
+                if len(piece) >= size:
+                    yield _crlf(bytes(piece), rows)
+                    if count is not None:
+                        count.add(rows)
+                    piece.clear()
+                    rows = 0
+            if rows:
+                yield _crlf(bytes(piece), rows)
                 if count is not None:
-                    count.add(len(batch))
+                    count.add(rows)
         # Inside a host's outer transaction the settings would last until it ends.
         cursor.execute(
             "SELECT set_config('TimeZone', %s, true),"

@@ -105,6 +105,26 @@ def test_copy_gives_the_python_paths_bytes(tricky, zone):
     assert got == expected
 
 
+@pytest.mark.parametrize("piece_bytes", [1, 90, 300, 1000])
+def test_pieces_of_any_size_give_the_same_bytes(tricky, monkeypatch, piece_bytes):
+    """COPY's rows are gathered into pieces of about this many bytes; a piece's line
+    breaks inside quoted values must survive, wherever the piece ends."""
+    expected = python_bytes(tricky, COLUMNS)
+    monkeypatch.setattr(exports, "COPY_PIECE_BYTES", piece_bytes)
+    pieces = list(exports.copy_csv(tricky, COLUMNS, exports.copy_plan(tricky, COLUMNS)))
+    assert b"".join(pieces) == expected
+    if piece_bytes == 1:
+        assert len(pieces) == len(TRICKY_TEXT) + 1  # the headings, then a piece per row
+
+
+def test_line_ends_of_a_piece():
+    rows = b'a,"two\nlines"\nb,"x\r\ny"\n"say ""hi\n"" ok",c\n'
+    assert exports._crlf(rows, 3) == (
+        b'a,"two\nlines"\r\nb,"x\r\ny"\r\n"say ""hi\n"" ok",c\r\n'
+    )
+    assert exports._crlf(b"a,b\nc,d\n", 2) == b"a,b\r\nc,d\r\n"
+
+
 def test_copy_without_contacts_and_in_another_order(tricky):
     columns = list(reversed(exports.without_contacts(COLUMNS)))
     assert copy_bytes(tricky.order_by("-created_at", "pk"), columns) == python_bytes(
@@ -174,7 +194,7 @@ def test_a_background_job_copies_with_progress(
     from heretostay_wagtail.core.models import ExportJobStatus
 
     settings.HERETOSTAY = {**settings.HERETOSTAY, "EXPORT_INLINE_MAX_ROWS": 0}
-    monkeypatch.setattr(exports, "COPY_BATCH_ROWS", 2)
+    monkeypatch.setattr(exports, "COPY_PIECE_BYTES", 1)  # a piece per row
 
     class Eager(exports.RowCount):
         def __init__(self, on_progress=None, every_seconds=0):
@@ -198,6 +218,6 @@ def test_a_background_job_copies_with_progress(
         )
     job.refresh_from_db()
     assert job.status == ExportJobStatus.DONE, job.error
-    assert seen[:3] == [2, 4, 6] and job.rows_done == len(TRICKY_TEXT)
+    assert seen[:3] == [1, 2, 3] and job.rows_done == len(TRICKY_TEXT)
     with export_jobs.storage().open(job.file_name, "rb") as handle:
         assert handle.read() == python_bytes(tricky, COLUMNS)
