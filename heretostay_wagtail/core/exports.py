@@ -255,9 +255,10 @@ _SQL_KINDS = {
     "boolean": "CASE WHEN %(expressions)s THEN 'yes' WHEN NOT %(expressions)s THEN 'no' END",
     "date": "to_char(%(expressions)s, 'YYYY-MM-DD')",
     # ``_isoformat``: PostgreSQL's JSON text of a date-time in the session's time zone
-    # (the current one for the duration of the COPY: ``copy_csv``), less its quotes
-    # (it has no others). Several times cheaper than to_char().
-    "datetime": "replace(to_json(%(expressions)s)::text, '\"', '')",
+    # (the current one for the duration of the COPY: ``copy_csv``), between its quotes
+    # (it has no others). Several times cheaper than to_char(), and split_part() takes
+    # 70 ns less per value than replace() (issue 15: three per row).
+    "datetime": "split_part(to_json(%(expressions)s)::text, '\"', 2)",
 }
 _FIELD_KINDS = {
     "CharField": "text",
