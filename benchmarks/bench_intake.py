@@ -305,6 +305,7 @@ def run(options, clients, http, database, redis):
                         script_args=[f"{run_id}p{index}c{n}r{round_}"],
                         threads=options.threads,
                     )
+                    _http.drain(base)
                     result["rows"] = path.rows() - before
                     results.setdefault((n, path.name), []).append(result)
     for script in scripts.values():
