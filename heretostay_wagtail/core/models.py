@@ -442,8 +442,6 @@ def unlink_records_of_deleted_pages(record_model):
     page_model = record_model._meta.get_field("page").related_model
 
     def unlink(sender, instance, using, **kwargs):
-        if not isinstance(instance, page_model):
-            return
         pk = instance.pk
 
         def again():
@@ -451,8 +449,14 @@ def unlink_records_of_deleted_pages(record_model):
 
         transaction.on_commit(again, using=using)
 
+    # For the page model alone (a subclass's deletion deletes its row of this model too,
+    # with this signal): a receiver for every sender would cost every other model
+    # Django's fast delete, which deletes without loading the rows.
     models.signals.post_delete.connect(
-        unlink, weak=False, dispatch_uid=f"heretostay_unlink_{record_model._meta.label_lower}"
+        unlink,
+        sender=page_model,
+        weak=False,
+        dispatch_uid=f"heretostay_unlink_{record_model._meta.label_lower}",
     )
 
 

@@ -271,7 +271,13 @@ def connect():
     which ``HeretostayConfig.ready`` imports)."""
     uid = "heretostay_signup_cache"
     post_save.connect(_stale_on_change, dispatch_uid=f"{uid}_save")
-    post_delete.connect(_stale_on_change, dispatch_uid=f"{uid}_delete")
+    # Deletions by sender: a receiver for every model would cost each of them Django's
+    # fast delete (rows deleted without being loaded). Deleting a page of any type
+    # deletes its ``Page`` row too, which sends this signal for ``Page``.
+    for model in (Page, PageViewRestriction, Site):
+        post_delete.connect(
+            _stale_on_change, sender=model, dispatch_uid=f"{uid}_delete_{model._meta.label}"
+        )
     pre_save.connect(_never_saved, dispatch_uid=f"{uid}_never_saved")
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(_stale, dispatch_uid=f"{uid}_{id(signal)}")

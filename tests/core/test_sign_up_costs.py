@@ -9,7 +9,7 @@ from rest_framework import fields as drf_fields
 
 from heretostay_wagtail.core import conf, privacy, recording
 from heretostay_wagtail.core.models import Source
-from heretostay_wagtail.models import CampaignCounter, Signature
+from heretostay_wagtail.models import CampaignCounter, PetitionPage, PledgePage, Signature
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +84,36 @@ def test_a_sign_up_committed_alongside_the_deletion_loses_the_page_link_too(
     assert callbacks
     late.refresh_from_db()
     assert late.page_id is None and late.page is None
+
+
+def test_deletion_receivers_listen_to_their_models_only():
+    """A receiver for every sender would take Django's fast delete from every model."""
+    from django.db.models.signals import post_delete
+    from wagtail.models import Page
+
+    assert post_delete.has_listeners(PetitionPage) and post_delete.has_listeners(PledgePage)
+    assert post_delete.has_listeners(Page)
+    assert not post_delete.has_listeners(CampaignCounter)
+
+
+@pytest.mark.parametrize("kind", ["petition", "restriction", "site"])
+def test_a_deletion_makes_kept_sign_up_profiles_stale(petition, kind):
+    from django.core.cache import cache
+    from wagtail.models import PageViewRestriction, Site
+
+    from heretostay_wagtail.core import signup_cache
+
+    if kind == "restriction":
+        gone = PageViewRestriction.objects.create(
+            page=petition, restriction_type=PageViewRestriction.LOGIN
+        )
+    elif kind == "site":
+        gone = Site.objects.create(hostname="other.example.org", root_page=petition.get_parent())
+    else:
+        gone = petition
+    cache.set(signup_cache.VERSION_KEY, "kept", timeout=None)
+    gone.delete()
+    assert cache.get(signup_cache.VERSION_KEY) != "kept"
 
 
 def _sign(petition, n):
