@@ -11,10 +11,10 @@ def test_the_worker_hook_imports_the_views_and_freezes_what_startup_made(monkeyp
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
     conf = runpy.run_path(str(CONF))
     assert conf["workers"] == 3 and conf["accesslog"] is None  # no IP addresses on disk
-    assert gc.get_freeze_count() == 0
+    before = gc.get_freeze_count()  # not always 0: a library may have frozen some
     try:
         conf["post_worker_init"](worker=None)
-        assert gc.get_freeze_count() > 10_000
+        assert gc.get_freeze_count() > before + 10_000
     finally:
         gc.unfreeze()
 
