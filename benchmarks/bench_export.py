@@ -7,11 +7,11 @@ WITH CSV`` read through psycopg; on SQLite, the same SELECT through the raw curs
 with ``csv.writer``. Each export runs in its own fresh process so its peak memory (max
 RSS) is its own. Ratios only: the machine may be busy. On PostgreSQL the baseline runs
 twice over: as Django's connection leaves it (date-times written in UTC), and in the
-site's time zone, in which the export writes them (``baseline (zone)``: converting
-three date-times per row costs the database about a tenth more); the ratio is to the
-latter, and the last column gives it to the UTC one. The COPYs take turns, ``ROUNDS``
-times, and each figure is the least of its turns (the one least disturbed). On PostgreSQL the CSV export is
-itself a COPY (``exports.copy_csv``); ``--python`` also times the row-by-row path.
+site's time zone, in which the export writes them (``baseline_zone``; the two measured
+the same in issue 15); the ratio is to the latter, and the last column gives it to the
+UTC one. The COPYs take turns, ``ROUNDS`` times, and each figure is the least of its
+turns (the one least disturbed). On PostgreSQL the CSV export is itself a COPY
+(``exports.copy_csv``); ``--python`` also times the row-by-row path.
 ``--postgresql`` (what ``make bench`` runs) uses PostgreSQL at BENCH_EXPORT_DATABASE_URL
 (default postgres://postgres@127.0.0.1:5432/heretostay_bench_export; the test database
 made from it is dropped afterwards) unless DATABASE_URL is set, and SQLite with a note

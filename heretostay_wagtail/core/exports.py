@@ -368,6 +368,22 @@ def _crlf(data, rows):
     return b"".join(out)
 
 
+def _pieces(messages, size):
+    """COPY's messages (a row each) gathered into pieces of at least ``size`` bytes, as
+    (bytes, rows). A bytearray costs a third of keeping the rows to join them (issue 15:
+    1,000,000 rows)."""
+    piece, rows = bytearray(), 0
+    for row in messages:
+        piece += row
+        rows += 1
+        if len(piece) >= size:
+            yield bytes(piece), rows
+            piece.clear()
+            rows = 0
+    if rows:
+        yield bytes(piece), rows
+
+
 def copy_csv(queryset, columns, plan, count=None):
     """The CSV export through PostgreSQL's ``COPY``: the same bytes as the Python path
     (a BOM, the headings, rows ending in CRLF). COPY sends one message per row, which is
@@ -392,20 +408,8 @@ def copy_csv(queryset, columns, plan, count=None):
         )
         previous, workers = cursor.fetchone()[:2]
         with cursor.cursor.copy(sql, params or None) as copy:
-            # COPY sends a message per row: gathered in a bytearray, which costs a
-            # third of keeping the rows to join them (issue 15: 1,000,000 rows).
-            piece, rows, size = bytearray(), 0, COPY_PIECE_BYTES
-            for row in copy:
-                piece += row
-                rows += 1
-                if len(piece) >= size:
-                    yield _crlf(bytes(piece), rows)
-                    if count is not None:
-                        count.add(rows)
-                    piece.clear()
-                    rows = 0
-            if rows:
-                yield _crlf(bytes(piece), rows)
+            for data, rows in _pieces(copy, COPY_PIECE_BYTES):
+                yield _crlf(data, rows)
                 if count is not None:
                     count.add(rows)
         # Inside a host's outer transaction the settings would last until it ends.

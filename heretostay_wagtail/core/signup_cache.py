@@ -222,7 +222,7 @@ def remember_path(request, page):
     when the page is live and has no view restriction."""
     if page.live and not getattr(request, "is_preview", False):
         if not page.get_view_restrictions().exists():
-            _remember(request, path_key(request), page, page.url)
+            _remember(request, _path_key(request), page, page.url)
 
 
 def page_by_id(request, pk, *, scopes=(), ident=None):
